@@ -35,7 +35,7 @@ mapfile -t touched < <(awk '
 ' "$patches"/0*-*.patch | sort)
 
 rm -rf "$out.tmp"
-mkdir -p "$out.tmp"
+mkdir -p "$out.tmp"/{include/uapi,arch/x86/include}
 tar -xJf "$tarball" -C "$out.tmp" --strip-components=1 \
 	"$top/arch/x86/kvm" "$top/virt/kvm" "${touched[@]/#/$top/}"
 

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dirtyquota: per-vCPU dirty memory quotas for KVM.
+#
+#   make            patched KVM modules, dirtyquota.ko, tests
+#   make check      everything, then the unit tests and the QEMU sandbox suite
+#   make demo       a small VM in the sandbox and its per-vCPU counters
+#   make style      checkpatch --strict over the module and the core patches
+#   make sparse     sparse over the module
+#
+# Run as root on Debian 12: the first `make check` installs what it needs.
+
+KERNEL_ABI	?= 6.1.0-56-amd64
+KERNEL_LINE	?= 6.1
+KSRC_TARBALL	?= /usr/src/linux-source-$(KERNEL_LINE).tar.xz
+KDIR		?= /lib/modules/$(KERNEL_ABI)/build
+DQ_CACHE	?= /var/cache/dirtyquota
+export DQ_CACHE
+
+BUILD		:= $(CURDIR)/build
+KVM_DIR		:= $(BUILD)/kvm-$(KERNEL_ABI)
+KVM_KO		:= $(KVM_DIR)/arch/x86/kvm/kvm.ko
+DQ_KO		:= $(BUILD)/module-$(KERNEL_ABI)/dirtyquota.ko
+IMAGE_DIR	:= $(DQ_CACHE)/image-$(KERNEL_ABI)
+DQ_VERSION	:= $(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null || cat $(CURDIR)/VERSION)
+
+MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbuild
+
+.PHONY: all deps kvm module unit selftests check demo style sparse clean
+
+all: kvm module selftests
+
+deps:
+	@scripts/install-deps.sh
+
+$(KVM_KO): kvm/build.sh $(wildcard kvm/patches/$(KERNEL_LINE)/*.patch)
+	@echo "kvm: building patched KVM modules for $(KERNEL_ABI) (about a minute)"
+	@kvm/build.sh $(KERNEL_ABI) $(KSRC_TARBALL) kvm/patches/$(KERNEL_LINE) $(KVM_DIR) \
+		>$(BUILD)/kvm-$(KERNEL_ABI).log 2>&1 || \
+		{ tail -n 40 $(BUILD)/kvm-$(KERNEL_ABI).log; exit 1; }
+
+kvm: | $(BUILD)
+	@$(MAKE) --no-print-directory $(KVM_KO)
+
+$(BUILD):
+	@mkdir -p $@
+
+module: kvm
+	@echo "module: building dirtyquota.ko $(DQ_VERSION) for $(KERNEL_ABI)"
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/module \
+		KVM_DIR=$(KVM_DIR) DQ_VERSION=$(DQ_VERSION) W=1 \
+		KBUILD_EXTRA_SYMBOLS=$(KVM_DIR)/arch/x86/kvm/Module.symvers modules
+	@mkdir -p $(dir $(DQ_KO)) && cp module/dirtyquota.ko $(DQ_KO)
+
+unit:
+	@$(MAKE) --no-print-directory -C selftests/unit OUT=$(BUILD)/unit
+
+selftests:
+	@$(MAKE) --no-print-directory -C selftests KSRC_TARBALL=$(KSRC_TARBALL) \
+		OUT=$(BUILD)/selftests
+
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	@sandbox/check.sh --kernel-abi $(KERNEL_ABI) --image-dir $(IMAGE_DIR) \
+		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
+		--selftests $(BUILD)/selftests --unit $(BUILD)/unit --out $(BUILD)/check
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sandbox/demo.sh --kernel-abi $(KERNEL_ABI) --image-dir $(IMAGE_DIR) \
+		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
+		--selftests $(BUILD)/selftests --out $(BUILD)/demo
+
+style:
+	@scripts/checkpatch.sh $(KSRC_TARBALL) kvm/patches/$(KERNEL_LINE) $(MODULE_SRC) uapi/linux/dirtyquota.h
+
+sparse: kvm
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/module \
+		KVM_DIR=$(KVM_DIR) DQ_VERSION=$(DQ_VERSION) C=2 \
+		KBUILD_EXTRA_SYMBOLS=$(KVM_DIR)/arch/x86/kvm/Module.symvers modules
+
+clean:
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/module clean >/dev/null 2>&1 || true
+	rm -rf $(BUILD)

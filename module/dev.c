@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/dirtyquota: a VMM attaches one of its VMs by fd and reads its
+ * counters.  See uapi/linux/dirtyquota.h for the interface.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kvm_host.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "dev.h"
+#include "stats.h"
+#include "vm.h"
+
+struct dq_file {
+	struct mutex lock;	/* serializes attach against other ioctls */
+	struct dq_vm *vm;
+};
+
+/* The caller's struct is at least the first version of ours. */
+static int dq_usize(unsigned int cmd, unsigned int def, size_t min)
+{
+	if (_IOC_DIR(cmd) != _IOC_DIR(def) || _IOC_SIZE(cmd) < min)
+		return -EINVAL;
+	return _IOC_SIZE(cmd);
+}
+
+static int dq_copy_out(void __user *uarg, size_t usize, const void *k,
+		       size_t ksize)
+{
+	if (copy_to_user(uarg, k, min(usize, ksize)))
+		return -EFAULT;
+	if (usize > ksize && clear_user(uarg + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
+static long dq_ioc_version(void __user *uarg, size_t usize)
+{
+	struct dirtyquota_version v = {
+		.api_version	= DIRTYQUOTA_API_VERSION,
+		.page_size	= PAGE_SIZE,
+		.features	= __DIRTYQUOTA_FEATURE_ALL,
+	};
+
+	return dq_copy_out(uarg, usize, &v, sizeof(v));
+}
+
+static long dq_ioc_attach(struct dq_file *dqf, void __user *uarg,
+			  size_t usize)
+{
+	struct dirtyquota_attach a;
+	struct dq_vm *vm;
+	struct fd f;
+	long r;
+
+	r = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (r)
+		return r;
+	if (a.flags & ~__DIRTYQUOTA_ATTACH_F_ALL)
+		return -EINVAL;
+
+	f = fdget(a.vm_fd);
+	if (!f.file)
+		return -EBADF;
+	if (!file_is_kvm(f.file)) {
+		r = -EINVAL;
+		goto out;
+	}
+	/* The open VM file keeps the VM, and so its dq_vm, alive. */
+	vm = READ_ONCE(((struct kvm *)f.file->private_data)->dirty_provider_data);
+	if (!vm) {
+		r = -ENOENT;
+		goto out;
+	}
+
+	mutex_lock(&dqf->lock);
+	mutex_lock(&vm->lock);
+	if (dqf->vm)
+		r = -EALREADY;
+	else if (vm->dead)
+		r = -ENODEV;
+	else if (vm->attached)
+		r = -EBUSY;
+	if (!r) {
+		kref_get(&vm->ref);
+		vm->attached = dqf;
+		dqf->vm = vm;
+	}
+	mutex_unlock(&vm->lock);
+	mutex_unlock(&dqf->lock);
+out:
+	fdput(f);
+	return r;
+}
+
+static long dq_stats_copy_vcpus(struct kvm *kvm, struct dirtyquota_stats *s,
+				u32 nr_vcpus)
+{
+	u32 n = dq_stats_nr_entries(s, nr_vcpus);
+	void __user *entries = u64_to_user_ptr(s->entries);
+	struct dirtyquota_vcpu_stats e;
+	struct kvm_vcpu *vcpu;
+	struct dq_vcpu *dv;
+	unsigned long i;
+	u32 written = 0;
+
+	s->bytes_dirtied = 0;
+	kvm_for_each_vcpu(i, vcpu, kvm) {
+		if (i >= nr_vcpus)
+			break;
+		dv = READ_ONCE(vcpu->dirty_provider_data);
+		dq_stats_fill_vcpu(&e, i, vcpu->vcpu_id, dv ? &dv->count : NULL);
+		s->bytes_dirtied += e.bytes_dirtied;
+		if (written >= n)
+			continue;
+		if (dq_copy_out(entries + (size_t)written * s->entry_size,
+				s->entry_size, &e, sizeof(e)))
+			return -EFAULT;
+		written++;
+	}
+	s->nr_entries = written;
+	s->nr_vcpus = nr_vcpus;
+	return 0;
+}
+
+static long dq_ioc_get_stats(struct dq_file *dqf, void __user *uarg,
+			     size_t usize)
+{
+	struct dirtyquota_stats s;
+	struct kvm *kvm;
+	struct dq_vm *vm;
+	long r;
+
+	r = copy_struct_from_user(&s, sizeof(s), uarg, usize);
+	if (r)
+		return r;
+	r = dq_stats_check(&s);
+	if (r)
+		return r;
+
+	mutex_lock(&dqf->lock);
+	vm = dqf->vm;
+	mutex_unlock(&dqf->lock);
+	if (!vm)
+		return -ENOTCONN;
+	kvm = dq_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+
+	r = dq_stats_copy_vcpus(kvm, &s, atomic_read(&kvm->online_vcpus));
+	s.bytes_unattributed = atomic64_read(&vm->count.bytes_unattributed);
+	kvm_put_kvm(kvm);
+	if (r)
+		return r;
+	return dq_copy_out(uarg, usize, &s, sizeof(s));
+}
+
+static long dq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct dq_file *dqf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	int usize;
+
+	if (_IOC_TYPE(cmd) != DIRTYQUOTA_IOC_MAGIC)
+		return -ENOTTY;
+
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(DIRTYQUOTA_IOC_VERSION):
+		usize = dq_usize(cmd, DIRTYQUOTA_IOC_VERSION,
+				 sizeof(struct dirtyquota_version));
+		return usize < 0 ? usize : dq_ioc_version(uarg, usize);
+	case _IOC_NR(DIRTYQUOTA_IOC_ATTACH):
+		usize = dq_usize(cmd, DIRTYQUOTA_IOC_ATTACH,
+				 sizeof(struct dirtyquota_attach));
+		return usize < 0 ? usize : dq_ioc_attach(dqf, uarg, usize);
+	case _IOC_NR(DIRTYQUOTA_IOC_GET_STATS):
+		usize = dq_usize(cmd, DIRTYQUOTA_IOC_GET_STATS,
+				 sizeof(struct dirtyquota_stats));
+		return usize < 0 ? usize : dq_ioc_get_stats(dqf, uarg, usize);
+	}
+	return -ENOTTY;
+}
+
+static int dq_open(struct inode *inode, struct file *file)
+{
+	struct dq_file *dqf = kzalloc(sizeof(*dqf), GFP_KERNEL_ACCOUNT);
+
+	if (!dqf)
+		return -ENOMEM;
+	mutex_init(&dqf->lock);
+	file->private_data = dqf;
+	return nonseekable_open(inode, file);
+}
+
+static int dq_release(struct inode *inode, struct file *file)
+{
+	struct dq_file *dqf = file->private_data;
+	struct dq_vm *vm = dqf->vm;
+
+	if (vm) {
+		mutex_lock(&vm->lock);
+		if (vm->attached == dqf)
+			vm->attached = NULL;
+		mutex_unlock(&vm->lock);
+		dq_vm_put(vm);
+	}
+	mutex_destroy(&dqf->lock);
+	kfree(dqf);
+	return 0;
+}
+
+static const struct file_operations dq_fops = {
+	.owner		= THIS_MODULE,
+	.open		= dq_open,
+	.release	= dq_release,
+	.unlocked_ioctl	= dq_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= no_llseek,
+};
+
+static struct miscdevice dq_misc = {
+	.minor		= MISC_DYNAMIC_MINOR,
+	.name		= DIRTYQUOTA_DEVICE_NAME,
+	.fops		= &dq_fops,
+	.mode		= 0600,
+};
+
+int dq_dev_init(void)
+{
+	return misc_register(&dq_misc);
+}
+
+void dq_dev_exit(void)
+{
+	misc_deregister(&dq_misc);
+}

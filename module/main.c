@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dirtyquota: per-vCPU dirty memory accounting and quotas for KVM.
+ */
+#include <linux/module.h>
+
+#include "dev.h"
+#include "vm.h"
+
+static int __init dq_init(void)
+{
+	int ret;
+
+	ret = dq_vm_init();
+	if (ret)
+		goto err_vm;
+	ret = dq_dev_init();
+	if (ret)
+		goto err_dev;
+
+	pr_info("version %s loaded\n", DQ_VERSION);
+	return 0;
+
+err_dev:
+	dq_vm_exit();
+err_vm:
+	return ret;
+}
+
+static void __exit dq_exit(void)
+{
+	dq_dev_exit();
+	dq_vm_exit();
+}
+
+module_init(dq_init);
+module_exit(dq_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-vCPU dirty memory quotas for KVM");
+MODULE_AUTHOR("The dirtyquota developers");
+MODULE_VERSION(DQ_VERSION);

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rules of DIRTYQUOTA_IOC_GET_STATS that do not need the kernel.
+ */
+#include "stats.h"
+
+int dq_stats_check(const struct dirtyquota_stats *req)
+{
+	if (req->flags)
+		return -EINVAL;
+	if (req->nr_entries && (req->entry_size < DIRTYQUOTA_VCPU_STATS_SIZE_VER1 ||
+				req->entry_size > DQ_STATS_MAX_ENTRY_SIZE))
+		return -EINVAL;
+	return 0;
+}
+
+u32 dq_stats_nr_entries(const struct dirtyquota_stats *req, u32 nr_vcpus)
+{
+	return min(req->nr_entries, nr_vcpus);
+}
+
+void dq_stats_fill_vcpu(struct dirtyquota_vcpu_stats *e, u32 index, u32 id,
+			const struct dq_vcpu_count *vc)
+{
+	memset(e, 0, sizeof(*e));
+	e->vcpu_index = index;
+	e->vcpu_id = id;
+	if (vc) {
+		e->flags = DIRTYQUOTA_VCPU_F_TRACKED;
+		e->bytes_dirtied = READ_ONCE(vc->bytes_dirtied);
+	}
+}
