@@ -22,7 +22,7 @@ KVM_DIR		:= $(BUILD)/kvm-$(KERNEL_ABI)
 KVM_KO		:= $(KVM_DIR)/arch/x86/kvm/kvm.ko
 DQ_KO		:= $(BUILD)/module-$(KERNEL_ABI)/dirtyquota.ko
 IMAGE_DIR	:= $(DQ_CACHE)/image-$(KERNEL_ABI)
-DQ_VERSION	:= $(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null || cat $(CURDIR)/VERSION)
+DQ_VERSION	:= $(shell cat $(CURDIR)/VERSION)$(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null | sed "s/^/+g/")
 
 MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbuild
 
