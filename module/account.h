@@ -19,13 +19,17 @@ struct dq_vm_count {
 	atomic64_t bytes_unattributed;
 };
 
-static inline void dq_account(struct dq_vm_count *vm, struct dq_vcpu_count *vc,
-			      u32 bytes)
+static inline u64 dq_account_vcpu(struct dq_vcpu_count *vc, u32 bytes)
 {
-	if (likely(vc))
-		WRITE_ONCE(vc->bytes_dirtied, vc->bytes_dirtied + bytes);
-	else
-		atomic64_add(bytes, &vm->bytes_unattributed);
+	u64 total = vc->bytes_dirtied + bytes;
+
+	WRITE_ONCE(vc->bytes_dirtied, total);
+	return total;
+}
+
+static inline void dq_account_vm(struct dq_vm_count *vm, u32 bytes)
+{
+	atomic64_add(bytes, &vm->bytes_unattributed);
 }
 
 #endif /* _DQ_ACCOUNT_H */

@@ -88,6 +88,7 @@ static long dq_ioc_attach(struct dq_file *dqf, void __user *uarg,
 	if (!r) {
 		kref_get(&vm->ref);
 		vm->attached = dqf;
+		vm->exit_allowed = a.flags & DIRTYQUOTA_ATTACH_F_EXIT;
 		dqf->vm = vm;
 	}
 	mutex_unlock(&vm->lock);
@@ -97,14 +98,25 @@ out:
 	return r;
 }
 
-static long dq_stats_copy_vcpus(struct kvm *kvm, struct dirtyquota_stats *s,
-				u32 nr_vcpus)
+/* The attached VM; it stays valid until the file is released. */
+static struct dq_vm *dq_file_vm(struct dq_file *dqf)
+{
+	struct dq_vm *vm;
+
+	mutex_lock(&dqf->lock);
+	vm = dqf->vm;
+	mutex_unlock(&dqf->lock);
+	return vm;
+}
+
+static long dq_stats_copy_vcpus(struct dq_vm *vm, struct kvm *kvm,
+				struct dirtyquota_stats *s, u32 nr_vcpus)
 {
 	u32 n = dq_stats_nr_entries(s, nr_vcpus);
 	void __user *entries = u64_to_user_ptr(s->entries);
 	struct dirtyquota_vcpu_stats e;
+	struct dq_vcpu_snapshot snap;
 	struct kvm_vcpu *vcpu;
-	struct dq_vcpu *dv;
 	unsigned long i;
 	u32 written = 0;
 
@@ -112,8 +124,8 @@ static long dq_stats_copy_vcpus(struct kvm *kvm, struct dirtyquota_stats *s,
 	kvm_for_each_vcpu(i, vcpu, kvm) {
 		if (i >= nr_vcpus)
 			break;
-		dv = READ_ONCE(vcpu->dirty_provider_data);
-		dq_stats_fill_vcpu(&e, i, vcpu->vcpu_id, dv ? &dv->count : NULL);
+		dq_vcpu_snapshot(vm, vcpu, &snap);
+		dq_stats_fill_vcpu(&e, i, vcpu->vcpu_id, &snap);
 		s->bytes_dirtied += e.bytes_dirtied;
 		if (written >= n)
 			continue;
@@ -142,21 +154,107 @@ static long dq_ioc_get_stats(struct dq_file *dqf, void __user *uarg,
 	if (r)
 		return r;
 
-	mutex_lock(&dqf->lock);
-	vm = dqf->vm;
-	mutex_unlock(&dqf->lock);
+	vm = dq_file_vm(dqf);
 	if (!vm)
 		return -ENOTCONN;
 	kvm = dq_vm_get_kvm(vm);
 	if (!kvm)
 		return -ENODEV;
 
-	r = dq_stats_copy_vcpus(kvm, &s, atomic_read(&kvm->online_vcpus));
+	r = dq_stats_copy_vcpus(vm, kvm, &s, atomic_read(&kvm->online_vcpus));
 	s.bytes_unattributed = atomic64_read(&vm->count.bytes_unattributed);
 	kvm_put_kvm(kvm);
 	if (r)
 		return r;
 	return dq_copy_out(uarg, usize, &s, sizeof(s));
+}
+
+static long dq_ioc_get_vm(struct dq_file *dqf, void __user *uarg,
+			  size_t usize)
+{
+	struct dirtyquota_vm_config c = { 0 };
+	struct dq_vm *vm = dq_file_vm(dqf);
+	struct dq_config cfg;
+
+	if (!vm)
+		return -ENOTCONN;
+	if (READ_ONCE(vm->dead))
+		return -ENODEV;
+	dq_vm_get_config(vm, &cfg, &c.pool_level, &c.pool_cap);
+	c.mode = cfg.mode;
+	c.budget = cfg.budget;
+	c.interval_ns = cfg.interval_ns;
+	c.pool = cfg.pool;
+	return dq_copy_out(uarg, usize, &c, sizeof(c));
+}
+
+static long dq_ioc_set_vm(struct dq_file *dqf, void __user *uarg,
+			  size_t usize)
+{
+	struct dq_vm *vm = dq_file_vm(dqf);
+	struct dirtyquota_vm_config c;
+	struct dq_config cfg;
+	const char *why = NULL;
+	long r;
+
+	r = copy_struct_from_user(&c, sizeof(c), uarg, usize);
+	if (r)
+		return r;
+	if (c.reserved || c.pool > 1 || c.pool_level || c.pool_cap)
+		return -EINVAL;
+	if (!vm)
+		return -ENOTCONN;
+	cfg = (struct dq_config) {
+		.mode = c.mode,
+		.pool = c.pool,
+		.budget = c.budget,
+		.interval_ns = c.interval_ns,
+	};
+	r = dq_vm_configure(vm, c.set, &cfg, &why);
+	if (r && why)
+		pr_debug("SET_VM: %s\n", why);
+	return r;
+}
+
+static long dq_ioc_set_vcpu_quota(struct dq_file *dqf, void __user *uarg,
+				  size_t usize)
+{
+	struct dq_vm *vm = dq_file_vm(dqf);
+	struct dirtyquota_vcpu_quota q;
+	const char *why = NULL;
+	u64 rate;
+	long r;
+
+	r = copy_struct_from_user(&q, sizeof(q), uarg, usize);
+	if (r)
+		return r;
+	if (q.flags & ~__DIRTYQUOTA_VCPU_QUOTA_F_ALL)
+		return -EINVAL;
+	if ((q.flags & DIRTYQUOTA_VCPU_QUOTA_F_SHARE) && q.rate)
+		return -EINVAL;
+	if (!vm)
+		return -ENOTCONN;
+	rate = q.flags & DIRTYQUOTA_VCPU_QUOTA_F_SHARE ? DQ_RATE_SHARE : q.rate;
+	/* DQ_RATE_SHARE is not a rate anyone can ask for. */
+	if (rate == DQ_RATE_SHARE && !(q.flags & DIRTYQUOTA_VCPU_QUOTA_F_SHARE))
+		rate = DQ_RATE_SHARE - 1;
+	return dq_vcpu_set_rate(vm, q.vcpu_index, rate, &why);
+}
+
+static long dq_ioc_wait(struct dq_file *dqf, void __user *uarg, size_t usize)
+{
+	struct dq_vm *vm = dq_file_vm(dqf);
+	struct dirtyquota_wait w;
+	long r;
+
+	r = copy_struct_from_user(&w, sizeof(w), uarg, usize);
+	if (r)
+		return r;
+	if (w.flags)
+		return -EINVAL;
+	if (!vm)
+		return -ENOTCONN;
+	return dq_vcpu_wait(vm, w.vcpu_index);
 }
 
 static long dq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -181,6 +279,23 @@ static long dq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		usize = dq_usize(cmd, DIRTYQUOTA_IOC_GET_STATS,
 				 sizeof(struct dirtyquota_stats));
 		return usize < 0 ? usize : dq_ioc_get_stats(dqf, uarg, usize);
+	case _IOC_NR(DIRTYQUOTA_IOC_GET_VM):
+		usize = dq_usize(cmd, DIRTYQUOTA_IOC_GET_VM,
+				 sizeof(struct dirtyquota_vm_config));
+		return usize < 0 ? usize : dq_ioc_get_vm(dqf, uarg, usize);
+	case _IOC_NR(DIRTYQUOTA_IOC_SET_VM):
+		usize = dq_usize(cmd, DIRTYQUOTA_IOC_SET_VM,
+				 sizeof(struct dirtyquota_vm_config));
+		return usize < 0 ? usize : dq_ioc_set_vm(dqf, uarg, usize);
+	case _IOC_NR(DIRTYQUOTA_IOC_SET_VCPU_QUOTA):
+		usize = dq_usize(cmd, DIRTYQUOTA_IOC_SET_VCPU_QUOTA,
+				 sizeof(struct dirtyquota_vcpu_quota));
+		return usize < 0 ? usize :
+			dq_ioc_set_vcpu_quota(dqf, uarg, usize);
+	case _IOC_NR(DIRTYQUOTA_IOC_WAIT):
+		usize = dq_usize(cmd, DIRTYQUOTA_IOC_WAIT,
+				 sizeof(struct dirtyquota_wait));
+		return usize < 0 ? usize : dq_ioc_wait(dqf, uarg, usize);
 	}
 	return -ENOTTY;
 }
@@ -202,10 +317,7 @@ static int dq_release(struct inode *inode, struct file *file)
 	struct dq_vm *vm = dqf->vm;
 
 	if (vm) {
-		mutex_lock(&vm->lock);
-		if (vm->attached == dqf)
-			vm->attached = NULL;
-		mutex_unlock(&vm->lock);
+		dq_vm_detach(vm, dqf);
 		dq_vm_put(vm);
 	}
 	mutex_destroy(&dqf->lock);

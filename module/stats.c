@@ -20,13 +20,21 @@ u32 dq_stats_nr_entries(const struct dirtyquota_stats *req, u32 nr_vcpus)
 }
 
 void dq_stats_fill_vcpu(struct dirtyquota_vcpu_stats *e, u32 index, u32 id,
-			const struct dq_vcpu_count *vc)
+			const struct dq_vcpu_snapshot *s)
 {
 	memset(e, 0, sizeof(*e));
 	e->vcpu_index = index;
 	e->vcpu_id = id;
-	if (vc) {
-		e->flags = DIRTYQUOTA_VCPU_F_TRACKED;
-		e->bytes_dirtied = READ_ONCE(vc->bytes_dirtied);
-	}
+	if (!s->tracked)
+		return;
+	e->flags = DIRTYQUOTA_VCPU_F_TRACKED |
+		   (s->own_rate ? DIRTYQUOTA_VCPU_F_OWN_RATE : 0) |
+		   (s->stopped ? DIRTYQUOTA_VCPU_F_STOPPED : 0);
+	e->bytes_dirtied = s->bytes_dirtied;
+	e->bytes_interval = s->bytes_interval;
+	e->quota = s->quota;
+	e->rate = s->own_rate ? s->rate : 0;
+	e->stops = s->stops;
+	e->throttled_ns = s->throttled_ns;
+	e->pool_drawn = s->pool_drawn;
 }

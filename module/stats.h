@@ -2,14 +2,29 @@
 #ifndef _DQ_STATS_H
 #define _DQ_STATS_H
 
-#include "account.h"
 #include <linux/dirtyquota.h>
 
+#include "pure.h"
+
 #define DQ_STATS_MAX_ENTRY_SIZE 4096
+
+/* What the module knows of a vCPU at one moment. */
+struct dq_vcpu_snapshot {
+	bool tracked;
+	bool own_rate;
+	bool stopped;
+	u64 bytes_dirtied;
+	u64 bytes_interval;
+	u64 quota;
+	u64 rate;
+	u64 stops;
+	u64 throttled_ns;
+	u64 pool_drawn;
+};
 
 int dq_stats_check(const struct dirtyquota_stats *req);
 u32 dq_stats_nr_entries(const struct dirtyquota_stats *req, u32 nr_vcpus);
 void dq_stats_fill_vcpu(struct dirtyquota_vcpu_stats *e, u32 index, u32 id,
-			const struct dq_vcpu_count *vc);
+			const struct dq_vcpu_snapshot *s);
 
 #endif /* _DQ_STATS_H */

@@ -1,14 +1,192 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The dirty provider: follows KVM's VMs and vCPUs and counts the pages
- * that dirty logging records for each of them.
+ * The dirty provider: follows KVM's VMs and vCPUs, counts the pages that
+ * dirty logging records for each vCPU, and stops vCPUs over their quota.
+ *
+ * The per-page path only adds to the vCPU's own counter and compares it to
+ * the vCPU's threshold.  A per-VM timer rolls the intervals while the VM is
+ * not just observed: it refills quotas and the pool and wakes stopped vCPUs.
+ * A vCPU that finds it may not go on also rolls, so a late timer does not
+ * hold it back.
  */
+#include <linux/dirtyquota.h>
 #include <linux/kvm_dirty_provider.h>
 #include <linux/kvm_host.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
 #include "vm.h"
+
+static LIST_HEAD(dq_vms);
+static DEFINE_MUTEX(dq_vms_lock);
+static bool dq_unloading;
+
+static u64 dq_vcpu_quota(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
+		return DQ_UNLIMITED;
+	if (dv->rate != DQ_RATE_SHARE)
+		return dq_rate_to_interval(dv->rate, vm->cfg.interval_ns);
+	return dq_share(vm->cfg.budget, vm->cfg.interval_ns, vm->nr_vcpus);
+}
+
+static bool dq_vcpu_in_pool(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	return vm->cfg.pool && dv->rate == DQ_RATE_SHARE;
+}
+
+static u64 dq_next_interval(struct dq_vm *vm)
+{
+	return vm->epoch + (vm->interval_no + 1) * vm->cfg.interval_ns;
+}
+
+/* Ends the intervals that have passed; the caller holds vm->qlock. */
+static void dq_vm_roll(struct dq_vm *vm, u64 now)
+{
+	struct dq_vcpu *dv;
+	unsigned long i;
+	u64 k, unused;
+
+	lockdep_assert_held(&vm->qlock);
+	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
+		return;
+	k = div64_u64(now - vm->epoch, vm->cfg.interval_ns);
+	if (k <= vm->interval_no)
+		return;
+
+	xa_for_each(&vm->vcpus, i, dv) {
+		unused = dq_quota_roll(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
+				       k - vm->interval_no, dq_vcpu_quota(vm, dv));
+		if (dq_vcpu_in_pool(vm, dv))
+			dq_pool_deposit(&vm->pool, unused, vm->pool_cap);
+	}
+	vm->interval_no = k;
+}
+
+static enum hrtimer_restart dq_vm_tick(struct hrtimer *timer)
+{
+	struct dq_vm *vm = container_of(timer, struct dq_vm, timer);
+	bool again;
+
+	spin_lock(&vm->qlock);
+	dq_vm_roll(vm, ktime_get_ns());
+	again = vm->cfg.mode != DIRTYQUOTA_MODE_OBSERVE;
+	if (again)
+		hrtimer_set_expires(timer, ns_to_ktime(dq_next_interval(vm)));
+	spin_unlock(&vm->qlock);
+
+	wake_up_all(&vm->wq);
+	return again ? HRTIMER_RESTART : HRTIMER_NORESTART;
+}
+
+/*
+ * Whether a vCPU may enter the guest: it is within its quota, or the pool
+ * covers what it needs.
+ */
+static bool dq_vcpu_may_go(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	u64 total = READ_ONCE(dv->count.bytes_dirtied);
+	bool go;
+
+	if (READ_ONCE(dq_unloading))
+		return true;
+
+	spin_lock_bh(&vm->qlock);
+	dq_vm_roll(vm, ktime_get_ns());
+	go = !dq_quota_over(&dv->q, total);
+	if (!go && dq_vcpu_in_pool(vm, dv)) {
+		dv->pool_drawn += dq_pool_draw(&vm->pool, &dv->q, total,
+					       dq_vcpu_quota(vm, dv));
+		go = !dq_quota_over(&dv->q, total);
+	}
+	spin_unlock_bh(&vm->qlock);
+	return go;
+}
+
+/* Sleeps until the vCPU may go on: 0, or -EINTR on a signal. */
+static int dq_vcpu_sleep(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	u64 start = ktime_get_ns();
+	int r;
+
+	spin_lock_bh(&vm->qlock);
+	dv->stops++;
+	dv->stopped = true;
+	spin_unlock_bh(&vm->qlock);
+
+	r = wait_event_interruptible(vm->wq, dq_vcpu_may_go(vm, dv));
+
+	spin_lock_bh(&vm->qlock);
+	dv->stopped = false;
+	dv->throttled_ns += ktime_get_ns() - start;
+	spin_unlock_bh(&vm->qlock);
+	return r ? -EINTR : 0;
+}
+
+static void dq_vcpu_fill_exit(struct dq_vm *vm, struct dq_vcpu *dv,
+			      struct kvm_run *run)
+{
+	u64 now = ktime_get_ns(), next;
+
+	spin_lock_bh(&vm->qlock);
+	dv->stops++;
+	next = dq_next_interval(vm);
+	run->exit_reason = KVM_EXIT_DIRTY_QUOTA_FULL;
+	run->dirty_quota.count = dq_quota_used(&dv->q,
+					       READ_ONCE(dv->count.bytes_dirtied));
+	run->dirty_quota.quota = dv->q.quota;
+	run->dirty_quota.wait_ns = next > now ? next - now : 0;
+	spin_unlock_bh(&vm->qlock);
+}
+
+static void dq_vcpu_rearm(struct kvm_vcpu *vcpu, struct dq_vcpu *dv)
+{
+	dv->stop_pending = true;
+	kvm_make_request(KVM_REQ_DIRTY_QUOTA, vcpu);
+}
+
+static int dq_vcpu_stop(struct kvm_vcpu *vcpu)
+{
+	struct dq_vcpu *dv = vcpu->dirty_provider_data;
+	struct dq_vm *vm = vcpu->kvm->dirty_provider_data;
+
+	dv->stop_pending = false;
+	if (!vm || dq_vcpu_may_go(vm, dv))
+		return 1;
+
+	if (READ_ONCE(vm->cfg.mode) == DIRTYQUOTA_MODE_EXIT) {
+		dq_vcpu_fill_exit(vm, dv, vcpu->run);
+		/* Entering KVM_RUN again checks the quota again. */
+		dq_vcpu_rearm(vcpu, dv);
+		return 0;
+	}
+	/* On a signal KVM returns to userspace; check again on the way in. */
+	if (dq_vcpu_sleep(vm, dv))
+		dq_vcpu_rearm(vcpu, dv);
+	return 1;
+}
+
+static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
+			    const struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	struct dq_vcpu *dv = vcpu ? READ_ONCE(vcpu->dirty_provider_data) : NULL;
+	struct dq_vm *vm;
+	u64 total;
+
+	if (likely(dv)) {
+		total = dq_account_vcpu(&dv->count, PAGE_SIZE);
+		if (unlikely(total > READ_ONCE(dv->q.threshold)) &&
+		    !dv->stop_pending)
+			dq_vcpu_rearm(vcpu, dv);
+		return;
+	}
+	vm = READ_ONCE(kvm->dirty_provider_data);
+	if (vm)
+		dq_account_vm(&vm->count, PAGE_SIZE);
+}
 
 static void *dq_vm_create(struct kvm *kvm)
 {
@@ -18,7 +196,21 @@ static void *dq_vm_create(struct kvm *kvm)
 		return NULL;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	spin_lock_init(&vm->qlock);
+	xa_init(&vm->vcpus);
+	init_waitqueue_head(&vm->wq);
+	hrtimer_init(&vm->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	vm->timer.function = dq_vm_tick;
 	vm->kvm = kvm;
+	vm->cfg.mode = DIRTYQUOTA_MODE_OBSERVE;
+	vm->cfg.pool = true;
+	vm->cfg.budget = DQ_UNLIMITED;
+	vm->cfg.interval_ns = DIRTYQUOTA_INTERVAL_DEFAULT_NS;
+	vm->epoch = ktime_get_ns();
+
+	mutex_lock(&dq_vms_lock);
+	list_add_tail(&vm->node, &dq_vms);
+	mutex_unlock(&dq_vms_lock);
 	return vm;
 }
 
@@ -26,6 +218,7 @@ static void dq_vm_free(struct kref *ref)
 {
 	struct dq_vm *vm = container_of(ref, struct dq_vm, ref);
 
+	xa_destroy(&vm->vcpus);
 	mutex_destroy(&vm->lock);
 	kfree_rcu(vm, rcu);
 }
@@ -51,39 +244,257 @@ static void dq_vm_destroy(struct kvm *kvm)
 {
 	struct dq_vm *vm = kvm->dirty_provider_data;
 
+	mutex_lock(&dq_vms_lock);
+	list_del(&vm->node);
+	mutex_unlock(&dq_vms_lock);
+
 	mutex_lock(&vm->lock);
 	vm->dead = true;
 	vm->kvm = NULL;
+	hrtimer_cancel(&vm->timer);
 	mutex_unlock(&vm->lock);
 	dq_vm_put(vm);
 }
 
 static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 {
+	struct dq_vm *vm = vcpu->kvm->dirty_provider_data;
+	struct dq_vcpu *dv;
+
 	/* On failure the vCPU's pages count as unattributed. */
-	return kzalloc(sizeof(struct dq_vcpu), GFP_KERNEL_ACCOUNT);
+	dv = kzalloc(sizeof(*dv), GFP_KERNEL_ACCOUNT);
+	if (!dv)
+		return NULL;
+	dv->rate = DQ_RATE_SHARE;
+	dv->index = vcpu->vcpu_idx;
+	dv->id = vcpu->vcpu_id;
+	dv->count.bytes_dirtied = 0;
+	dq_quota_start(&dv->q, 0, DQ_UNLIMITED);
+
+	if (xa_insert(&vm->vcpus, dv->index, dv, GFP_KERNEL_ACCOUNT)) {
+		kfree(dv);
+		return NULL;
+	}
+	spin_lock_bh(&vm->qlock);
+	vm->nr_vcpus++;
+	dq_quota_start(&dv->q, 0, dq_vcpu_quota(vm, dv));
+	spin_unlock_bh(&vm->qlock);
+	return dv;
 }
 
 static void dq_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
-	kfree(vcpu->dirty_provider_data);
+	struct dq_vm *vm = vcpu->kvm->dirty_provider_data;
+	struct dq_vcpu *dv = vcpu->dirty_provider_data;
+
+	/* Under qlock, so that the timer no longer sees it. */
+	spin_lock_bh(&vm->qlock);
+	xa_erase(&vm->vcpus, dv->index);
+	vm->nr_vcpus--;
+	spin_unlock_bh(&vm->qlock);
+	kfree_rcu(dv, rcu);
 }
 
-static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
-			    const struct kvm_memory_slot *slot, gfn_t gfn)
+static u64 dq_pool_cap_of(struct dq_vm *vm)
 {
-	struct dq_vcpu *dv = vcpu ? READ_ONCE(vcpu->dirty_provider_data) : NULL;
-	struct dq_vm *vm = READ_ONCE(kvm->dirty_provider_data);
-
-	if (likely(dv))
-		dq_account(NULL, &dv->count, PAGE_SIZE);
-	else if (vm)
-		dq_account(&vm->count, NULL, PAGE_SIZE);
+	if (!vm->cfg.pool || vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
+		return 0;
+	return dq_rate_to_interval(vm->cfg.budget, vm->cfg.interval_ns);
 }
 
-static int dq_vcpu_stop(struct kvm_vcpu *vcpu)
+static int dq_config_check(u32 set, const struct dq_config *new,
+			   const char **why)
 {
-	return 1;
+	if (set & ~__DIRTYQUOTA_CFG_ALL) {
+		*why = "unknown setting";
+		return -EINVAL;
+	}
+	if ((set & DIRTYQUOTA_CFG_MODE) && new->mode > __DIRTYQUOTA_MODE_MAX) {
+		*why = "unknown mode";
+		return -EINVAL;
+	}
+	if ((set & DIRTYQUOTA_CFG_INTERVAL) &&
+	    (new->interval_ns < DIRTYQUOTA_INTERVAL_MIN_NS ||
+	     new->interval_ns > DIRTYQUOTA_INTERVAL_MAX_NS)) {
+		*why = "interval must be from 1 ms to 1 s";
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Applies @new; the caller holds vm->lock and the VM is alive. */
+static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
+{
+	u64 now = ktime_get_ns(), next;
+	bool restart, run;
+	struct dq_vcpu *dv;
+	unsigned long i;
+
+	spin_lock_bh(&vm->qlock);
+	dq_vm_roll(vm, now);
+	restart = ((set & DIRTYQUOTA_CFG_MODE) &&
+		   vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE &&
+		   new->mode != DIRTYQUOTA_MODE_OBSERVE) ||
+		  ((set & DIRTYQUOTA_CFG_INTERVAL) &&
+		   new->interval_ns != vm->cfg.interval_ns);
+	if (set & DIRTYQUOTA_CFG_MODE)
+		vm->cfg.mode = new->mode;
+	if (set & DIRTYQUOTA_CFG_BUDGET)
+		vm->cfg.budget = new->budget;
+	if (set & DIRTYQUOTA_CFG_INTERVAL)
+		vm->cfg.interval_ns = new->interval_ns;
+	if (set & DIRTYQUOTA_CFG_POOL)
+		vm->cfg.pool = new->pool;
+	if (restart) {
+		vm->epoch = now;
+		vm->interval_no = 0;
+	}
+	vm->pool_cap = dq_pool_cap_of(vm);
+	vm->pool = min(vm->pool, vm->pool_cap);
+
+	xa_for_each(&vm->vcpus, i, dv) {
+		u64 total = READ_ONCE(dv->count.bytes_dirtied);
+
+		if (restart)
+			dq_quota_start(&dv->q, total, dq_vcpu_quota(vm, dv));
+		else
+			dq_quota_set(&dv->q, total, dq_vcpu_quota(vm, dv));
+	}
+	run = vm->cfg.mode != DIRTYQUOTA_MODE_OBSERVE;
+	next = dq_next_interval(vm);
+	spin_unlock_bh(&vm->qlock);
+
+	if (run)
+		hrtimer_start(&vm->timer, ns_to_ktime(next), HRTIMER_MODE_ABS_SOFT);
+	else
+		hrtimer_cancel(&vm->timer);
+	wake_up_all(&vm->wq);
+}
+
+/* The one place where a VM's settings change. */
+int dq_vm_configure(struct dq_vm *vm, u32 set, const struct dq_config *new,
+		    const char **why)
+{
+	int r = dq_config_check(set, new, why);
+
+	if (r)
+		return r;
+
+	mutex_lock(&vm->lock);
+	if (vm->dead) {
+		*why = "the VM is gone";
+		r = -ENODEV;
+	} else if ((set & DIRTYQUOTA_CFG_MODE) &&
+		   new->mode == DIRTYQUOTA_MODE_EXIT && !vm->exit_allowed) {
+		*why = "exit mode needs a VMM attached with DIRTYQUOTA_ATTACH_F_EXIT";
+		r = -EPERM;
+	} else {
+		dq_vm_apply(vm, set, new);
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+void dq_vm_get_config(struct dq_vm *vm, struct dq_config *cfg, u64 *pool,
+		      u64 *pool_cap)
+{
+	spin_lock_bh(&vm->qlock);
+	dq_vm_roll(vm, ktime_get_ns());
+	*cfg = vm->cfg;
+	*pool = vm->pool;
+	*pool_cap = vm->pool_cap;
+	spin_unlock_bh(&vm->qlock);
+}
+
+/* A file that let the VM use exit mode goes away: fall back to sleep. */
+void dq_vm_detach(struct dq_vm *vm, struct dq_file *dqf)
+{
+	struct dq_config sleep = { .mode = DIRTYQUOTA_MODE_SLEEP };
+
+	mutex_lock(&vm->lock);
+	if (vm->attached == dqf) {
+		vm->attached = NULL;
+		vm->exit_allowed = false;
+		if (!vm->dead && vm->cfg.mode == DIRTYQUOTA_MODE_EXIT)
+			dq_vm_apply(vm, DIRTYQUOTA_CFG_MODE, &sleep);
+	}
+	mutex_unlock(&vm->lock);
+}
+
+int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, u64 rate, const char **why)
+{
+	struct dq_vcpu *dv;
+	int r = 0;
+
+	mutex_lock(&vm->lock);
+	if (vm->dead) {
+		*why = "the VM is gone";
+		mutex_unlock(&vm->lock);
+		return -ENODEV;
+	}
+	spin_lock_bh(&vm->qlock);
+	dv = xa_load(&vm->vcpus, index);
+	if (dv) {
+		dq_vm_roll(vm, ktime_get_ns());
+		dv->rate = rate;
+		dq_quota_set(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
+			     dq_vcpu_quota(vm, dv));
+	} else {
+		*why = "no such vCPU";
+		r = -ENOENT;
+	}
+	spin_unlock_bh(&vm->qlock);
+	mutex_unlock(&vm->lock);
+	wake_up_all(&vm->wq);
+	return r;
+}
+
+/* For exit mode: sleep as sleep mode would, from the VMM's own call. */
+int dq_vcpu_wait(struct dq_vm *vm, u32 index)
+{
+	struct dq_vcpu *dv;
+	struct kvm *kvm;
+	int r = 0;
+
+	kvm = dq_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+	/* The kvm reference keeps the VM's vCPUs, and so dv, alive. */
+	dv = xa_load(&vm->vcpus, index);
+	if (!dv)
+		r = -ENOENT;
+	else if (!dq_vcpu_may_go(vm, dv))
+		r = dq_vcpu_sleep(vm, dv);
+	kvm_put_kvm(kvm);
+	return r;
+}
+
+void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
+		      struct dq_vcpu_snapshot *s)
+{
+	struct dq_vcpu *dv = READ_ONCE(vcpu->dirty_provider_data);
+	bool observe;
+
+	memset(s, 0, sizeof(*s));
+	if (!dv)
+		return;
+	s->tracked = true;
+	s->bytes_dirtied = READ_ONCE(dv->count.bytes_dirtied);
+
+	spin_lock_bh(&vm->qlock);
+	dq_vm_roll(vm, ktime_get_ns());
+	observe = vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE;
+	s->own_rate = dv->rate != DQ_RATE_SHARE;
+	s->rate = dv->rate;
+	s->stopped = dv->stopped;
+	s->stops = dv->stops;
+	s->throttled_ns = dv->throttled_ns;
+	s->pool_drawn = dv->pool_drawn;
+	if (!observe) {
+		s->bytes_interval = dq_quota_used(&dv->q, s->bytes_dirtied);
+		s->quota = dv->q.quota;
+	}
+	spin_unlock_bh(&vm->qlock);
 }
 
 static const struct kvm_dirty_provider_ops dq_provider_ops = {
@@ -103,5 +514,14 @@ int dq_vm_init(void)
 
 void dq_vm_exit(void)
 {
+	struct dq_vm *vm;
+
+	/* Let every stopped vCPU go before KVM waits for them. */
+	WRITE_ONCE(dq_unloading, true);
+	mutex_lock(&dq_vms_lock);
+	list_for_each_entry(vm, &dq_vms, node)
+		wake_up_all(&vm->wq);
+	mutex_unlock(&dq_vms_lock);
+
 	kvm_dirty_provider_unregister(&dq_provider_ops);
 }

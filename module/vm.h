@@ -2,38 +2,92 @@
 #ifndef _DQ_VM_H
 #define _DQ_VM_H
 
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include "account.h"
+#include "quota.h"
+#include "stats.h"
 
 struct kvm;
+struct kvm_vcpu;
 struct dq_file;
+
+/* The settings of a VM; changed only through dq_vm_configure(). */
+struct dq_config {
+	u32 mode;		/* DIRTYQUOTA_MODE_* */
+	bool pool;
+	u64 budget;		/* bytes per second or DQ_UNLIMITED */
+	u64 interval_ns;
+};
 
 /*
  * One per tracked VM, in kvm->dirty_provider_data.  The provider holds a
- * reference until the VM is destroyed, an attached file holds another;
- * @kvm is valid only while @dead is false, under @lock.
+ * reference until the VM is destroyed, an attached file holds another.
  */
 struct dq_vm {
 	struct dq_vm_count count;
 	struct kref ref;
 	struct rcu_head rcu;
-	struct mutex lock;		/* protects kvm, attached, dead */
-	struct kvm *kvm;
+	struct list_head node;		/* in the list of all VMs */
+
+	struct mutex lock;		/* protects the fields below it */
+	struct kvm *kvm;		/* NULL once dead */
 	struct dq_file *attached;
+	bool exit_allowed;
 	bool dead;
+
+	spinlock_t qlock;		/* protects the fields below it */
+	struct dq_config cfg;
+	u32 nr_vcpus;
+	u64 epoch;			/* ktime of interval 0 */
+	u64 interval_no;		/* the last interval rolled */
+	u64 pool;
+	u64 pool_cap;
+	struct xarray vcpus;		/* vcpu_idx -> struct dq_vcpu */
+
+	struct hrtimer timer;		/* rolls intervals unless observing */
+	wait_queue_head_t wq;		/* stopped vCPUs */
 };
 
 /* One per tracked vCPU, in vcpu->dirty_provider_data. */
 struct dq_vcpu {
+	/* Written only by the vCPU's thread, on every dirtied page. */
 	struct dq_vcpu_count count;
+	bool stop_pending;
+
+	/* Written under vm->qlock; q.threshold is read on every page. */
+	struct dq_quota q ____cacheline_aligned_in_smp;
+	u64 rate;			/* own rate, or DQ_RATE_SHARE */
+	u64 pool_drawn;
+	u64 stops;
+	u64 throttled_ns;
+	bool stopped;
+	u32 index;
+	u32 id;
+	struct rcu_head rcu;
 } ____cacheline_aligned_in_smp;
+
+#define DQ_RATE_SHARE	((u64)-2)
 
 int dq_vm_init(void);
 void dq_vm_exit(void);
 void dq_vm_put(struct dq_vm *vm);
 struct kvm *dq_vm_get_kvm(struct dq_vm *vm);
+void dq_vm_detach(struct dq_vm *vm, struct dq_file *dqf);
+
+int dq_vm_configure(struct dq_vm *vm, u32 set, const struct dq_config *new,
+		    const char **why);
+void dq_vm_get_config(struct dq_vm *vm, struct dq_config *cfg, u64 *pool,
+		      u64 *pool_cap);
+int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, u64 rate, const char **why);
+int dq_vcpu_wait(struct dq_vm *vm, u32 index);
+void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
+		      struct dq_vcpu_snapshot *s);
 
 #endif /* _DQ_VM_H */

@@ -39,7 +39,9 @@
  *
  * DIRTYQUOTA_IOC_ATTACH (struct dirtyquota_attach, in)
  *	@vm_fd: file descriptor of a KVM VM (from KVM_CREATE_VM).
- *	@flags: DIRTYQUOTA_ATTACH_F_*, none defined yet.
+ *	@flags: DIRTYQUOTA_ATTACH_F_EXIT: this VMM handles
+ *	KVM_EXIT_DIRTY_QUOTA_FULL, so the VM may be put in exit mode.  When
+ *	the file is closed, a VM in exit mode falls back to sleep mode.
  *	Errors: EBADF (@vm_fd is not open), EINVAL (@vm_fd is not a KVM VM),
  *	EALREADY (this file is already attached), EBUSY (another file is
  *	attached to the VM), ENOENT (dirtyquota could not track the VM, see
@@ -54,6 +56,49 @@
  *	of entries written (the first ones, by vCPU index).  Counters only
  *	grow; they are read without stopping the vCPUs.
  *	Errors: ENOTCONN (not attached), ENODEV (the VM is gone).
+ *
+ * DIRTYQUOTA_IOC_GET_VM (struct dirtyquota_vm_config, out)
+ * DIRTYQUOTA_IOC_SET_VM (struct dirtyquota_vm_config, in)
+ *	The quota settings of the attached VM.  SET_VM changes the fields
+ *	named in @set (DIRTYQUOTA_CFG_*) and leaves the others; the change
+ *	takes effect at once for every vCPU, without stopping them.
+ *	@mode: DIRTYQUOTA_MODE_OBSERVE (default): count only, never stop a
+ *	vCPU.  DIRTYQUOTA_MODE_SLEEP: a vCPU over its quota sleeps in the
+ *	kernel before guest entry until it may dirty again; a signal ends the
+ *	sleep and KVM_RUN returns as usual (KVM_EXIT_INTR), so unmodified
+ *	VMMs keep working.  DIRTYQUOTA_MODE_EXIT: KVM_RUN returns
+ *	KVM_EXIT_DIRTY_QUOTA_FULL instead; needs DIRTYQUOTA_ATTACH_F_EXIT.
+ *	Entering KVM_RUN again stops the vCPU again while it is over quota.
+ *	@budget: bytes per second the whole VM may dirty, or
+ *	DIRTYQUOTA_UNLIMITED (default).  Each interval, every vCPU without
+ *	its own rate gets an equal share of the interval's budget.
+ *	@interval_ns: the interval, from DIRTYQUOTA_INTERVAL_MIN_NS to
+ *	DIRTYQUOTA_INTERVAL_MAX_NS (default 10 ms).
+ *	@pool: 1 (default) or 0.  Quota that a vCPU on the equal share did
+ *	not use in an interval goes to the VM's pool; a vCPU on the equal
+ *	share that runs out takes from the pool, first come first served,
+ *	before it is stopped.  The pool holds at most one interval's worth of
+ *	the budget (@pool_cap), so idle time cannot turn into a burst.  vCPUs
+ *	with their own rate neither feed nor draw from the pool.
+ *	@pool_level, @pool_cap: out only.
+ *	A vCPU that goes over its quota by a page carries that excess into the
+ *	next interval, so long-run rates hold even for quotas of a few pages.
+ *	Errors: ENOTCONN, ENODEV, EINVAL (unknown @set bit or mode, @pool not
+ *	0 or 1), ERANGE (@interval_ns out of range), EPERM (exit mode without
+ *	DIRTYQUOTA_ATTACH_F_EXIT).
+ *
+ * DIRTYQUOTA_IOC_SET_VCPU_QUOTA (struct dirtyquota_vcpu_quota, in)
+ *	Gives vCPU @vcpu_index its own @rate in bytes per second (0: it may
+ *	not dirty memory at all; DIRTYQUOTA_UNLIMITED: no limit), or, with
+ *	DIRTYQUOTA_VCPU_QUOTA_F_SHARE and @rate 0, puts it back on the equal
+ *	share of the VM budget.  Takes effect at once.
+ *	Errors: ENOTCONN, ENODEV, EINVAL (unknown flag, @rate with F_SHARE),
+ *	ENOENT (no such vCPU).
+ *
+ * DIRTYQUOTA_IOC_WAIT (struct dirtyquota_wait, in)
+ *	For exit mode: sleeps, as sleep mode does, until vCPU @vcpu_index may
+ *	dirty memory again; returns at once if it may.
+ *	Errors: ENOTCONN, ENODEV, EINVAL, ENOENT, EINTR (a signal arrived).
  *
  * KVM_EXIT_DIRTY_QUOTA_FULL
  * -------------------------
@@ -81,9 +126,23 @@ struct dirtyquota_exit {
 	__u64 wait_ns;		/* estimated time until it may go on, or 0 */
 };
 
+#define DIRTYQUOTA_UNLIMITED		(~(__u64)0)
+#define DIRTYQUOTA_INTERVAL_MIN_NS	1000000ULL
+#define DIRTYQUOTA_INTERVAL_MAX_NS	1000000000ULL
+#define DIRTYQUOTA_INTERVAL_DEFAULT_NS	10000000ULL
+
 enum dirtyquota_feature {
 	DIRTYQUOTA_FEATURE_COUNT = 1 << 0,	/* per-vCPU dirty counters */
-	__DIRTYQUOTA_FEATURE_ALL = DIRTYQUOTA_FEATURE_COUNT,
+	DIRTYQUOTA_FEATURE_QUOTA = 1 << 1,	/* quotas, sleep and exit modes */
+	__DIRTYQUOTA_FEATURE_ALL = DIRTYQUOTA_FEATURE_COUNT |
+				   DIRTYQUOTA_FEATURE_QUOTA,
+};
+
+enum dirtyquota_mode {
+	DIRTYQUOTA_MODE_OBSERVE,
+	DIRTYQUOTA_MODE_SLEEP,
+	DIRTYQUOTA_MODE_EXIT,
+	__DIRTYQUOTA_MODE_MAX = DIRTYQUOTA_MODE_EXIT,
 };
 
 struct dirtyquota_version {
@@ -93,7 +152,8 @@ struct dirtyquota_version {
 };
 
 enum dirtyquota_attach_flags {
-	__DIRTYQUOTA_ATTACH_F_ALL = 0,
+	DIRTYQUOTA_ATTACH_F_EXIT = 1 << 0,
+	__DIRTYQUOTA_ATTACH_F_ALL = DIRTYQUOTA_ATTACH_F_EXIT,
 };
 
 struct dirtyquota_attach {
@@ -103,7 +163,11 @@ struct dirtyquota_attach {
 
 enum dirtyquota_vcpu_flags {
 	DIRTYQUOTA_VCPU_F_TRACKED = 1 << 0,	/* counters are valid */
-	__DIRTYQUOTA_VCPU_F_ALL = DIRTYQUOTA_VCPU_F_TRACKED,
+	DIRTYQUOTA_VCPU_F_OWN_RATE = 1 << 1,	/* @rate overrides the share */
+	DIRTYQUOTA_VCPU_F_STOPPED = 1 << 2,	/* held back right now */
+	__DIRTYQUOTA_VCPU_F_ALL = DIRTYQUOTA_VCPU_F_TRACKED |
+				  DIRTYQUOTA_VCPU_F_OWN_RATE |
+				  DIRTYQUOTA_VCPU_F_STOPPED,
 };
 
 struct dirtyquota_vcpu_stats {
@@ -112,6 +176,13 @@ struct dirtyquota_vcpu_stats {
 	__u32 flags;		/* DIRTYQUOTA_VCPU_F_* */
 	__u32 reserved;
 	__u64 bytes_dirtied;	/* since the vCPU was first tracked */
+	/* The rest is 0 in observe mode. */
+	__u64 bytes_interval;	/* dirtied in the current interval */
+	__u64 quota;		/* may dirty this interval, pool draws included */
+	__u64 rate;		/* own rate (bytes/s) if F_OWN_RATE */
+	__u64 stops;		/* times stopped before guest entry */
+	__u64 throttled_ns;	/* time spent stopped in the kernel */
+	__u64 pool_drawn;	/* bytes taken from the pool */
 };
 
 #define DIRTYQUOTA_VCPU_STATS_SIZE_VER1	24
@@ -126,6 +197,42 @@ struct dirtyquota_stats {
 	__u64 bytes_unattributed; /* out: not attributed to any vCPU */
 };
 
+enum dirtyquota_cfg {
+	DIRTYQUOTA_CFG_MODE = 1 << 0,
+	DIRTYQUOTA_CFG_BUDGET = 1 << 1,
+	DIRTYQUOTA_CFG_INTERVAL = 1 << 2,
+	DIRTYQUOTA_CFG_POOL = 1 << 3,
+	__DIRTYQUOTA_CFG_ALL = DIRTYQUOTA_CFG_MODE | DIRTYQUOTA_CFG_BUDGET |
+			       DIRTYQUOTA_CFG_INTERVAL | DIRTYQUOTA_CFG_POOL,
+};
+
+struct dirtyquota_vm_config {
+	__u32 set;		/* SET_VM: DIRTYQUOTA_CFG_* to change */
+	__u32 mode;		/* DIRTYQUOTA_MODE_* */
+	__u64 budget;		/* bytes per second, or DIRTYQUOTA_UNLIMITED */
+	__u64 interval_ns;
+	__u32 pool;		/* 1: on, 0: off */
+	__u32 reserved;
+	__u64 pool_level;	/* GET_VM: bytes in the pool */
+	__u64 pool_cap;		/* GET_VM: most bytes the pool holds */
+};
+
+enum dirtyquota_vcpu_quota_flags {
+	DIRTYQUOTA_VCPU_QUOTA_F_SHARE = 1 << 0,
+	__DIRTYQUOTA_VCPU_QUOTA_F_ALL = DIRTYQUOTA_VCPU_QUOTA_F_SHARE,
+};
+
+struct dirtyquota_vcpu_quota {
+	__u32 vcpu_index;
+	__u32 flags;		/* DIRTYQUOTA_VCPU_QUOTA_F_* */
+	__u64 rate;		/* bytes per second, or DIRTYQUOTA_UNLIMITED */
+};
+
+struct dirtyquota_wait {
+	__u32 vcpu_index;
+	__u32 flags;		/* none defined, must be 0 */
+};
+
 #define DIRTYQUOTA_IOC_MAGIC		0xDA
 #define DIRTYQUOTA_IOC_VERSION \
 	_IOR(DIRTYQUOTA_IOC_MAGIC, 0x00, struct dirtyquota_version)
@@ -133,5 +240,13 @@ struct dirtyquota_stats {
 	_IOW(DIRTYQUOTA_IOC_MAGIC, 0x01, struct dirtyquota_attach)
 #define DIRTYQUOTA_IOC_GET_STATS \
 	_IOWR(DIRTYQUOTA_IOC_MAGIC, 0x02, struct dirtyquota_stats)
+#define DIRTYQUOTA_IOC_GET_VM \
+	_IOR(DIRTYQUOTA_IOC_MAGIC, 0x03, struct dirtyquota_vm_config)
+#define DIRTYQUOTA_IOC_SET_VM \
+	_IOW(DIRTYQUOTA_IOC_MAGIC, 0x04, struct dirtyquota_vm_config)
+#define DIRTYQUOTA_IOC_SET_VCPU_QUOTA \
+	_IOW(DIRTYQUOTA_IOC_MAGIC, 0x05, struct dirtyquota_vcpu_quota)
+#define DIRTYQUOTA_IOC_WAIT \
+	_IOW(DIRTYQUOTA_IOC_MAGIC, 0x06, struct dirtyquota_wait)
 
 #endif /* _UAPI_LINUX_DIRTYQUOTA_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The dirty quota algorithm, in plain C that also builds in userspace.
+ *
+ * Time is cut into intervals of interval_ns, counted from the VM's epoch.
+ * Each vCPU may dirty `quota` bytes per interval: its override rate, or an
+ * equal share of the VM budget.  A vCPU's counter (total bytes ever dirtied)
+ * only grows; the vCPU is stopped once it passes its threshold, the end of
+ * what it may dirty so far.  At the end of an interval:
+ *
+ * - quota a vCPU did not use goes to the VM's pool (if on), up to its cap of
+ *   one interval's worth of the VM budget;
+ * - a vCPU that went over carries the excess into the next interval as debt,
+ *   so that the page that crosses the quota is paid for, and long-run rates
+ *   stay exact even when a quota is a few pages.
+ *
+ * A vCPU that passes its threshold first draws from the pool, first come
+ * first served, then waits for the next interval.  All byte counts saturate
+ * at DQ_UNLIMITED instead of wrapping.
+ */
+#ifndef _DQ_QUOTA_H
+#define _DQ_QUOTA_H
+
+#include "pure.h"
+
+#define DQ_UNLIMITED		((u64)-1)
+#define DQ_NSEC_PER_SEC		1000000000ULL
+
+/* The per-interval state of one vCPU; written by the refill, under a lock. */
+struct dq_quota {
+	u64 base;		/* counter value at the start of the interval */
+	u64 quota;		/* bytes it may dirty this interval, pool included */
+	u64 threshold;		/* base + quota: the hot path compares to this */
+};
+
+u64 dq_sat_add(u64 a, u64 b);
+u64 dq_sat_mul(u64 a, u64 b);
+u64 dq_rate_to_interval(u64 bytes_per_sec, u64 interval_ns);
+u64 dq_share(u64 budget_bps, u64 interval_ns, u32 nr_vcpus);
+
+void dq_quota_start(struct dq_quota *q, u64 total, u64 quota);
+u64 dq_quota_roll(struct dq_quota *q, u64 total, u64 intervals, u64 quota);
+void dq_quota_set(struct dq_quota *q, u64 total, u64 quota);
+bool dq_quota_over(const struct dq_quota *q, u64 total);
+u64 dq_quota_used(const struct dq_quota *q, u64 total);
+
+u64 dq_pool_deposit(u64 *pool, u64 bytes, u64 cap);
+u64 dq_pool_draw(u64 *pool, struct dq_quota *q, u64 total, u64 chunk);
+
+#endif /* _DQ_QUOTA_H */

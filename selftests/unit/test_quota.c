@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the dirty quota algorithm (module/quota.c).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../module/quota.h"
+
+#define PAGE	4096ULL
+#define MS	1000000ULL
+
+static void rates_to_interval_bytes(void **state)
+{
+	assert_true(dq_rate_to_interval(100 * 1024 * 1024, 10 * MS) == 1048576);
+	assert_true(dq_rate_to_interval(1024 * 1024, 10 * MS) == 10485);
+	assert_true(dq_rate_to_interval(0, 10 * MS) == 0);
+	assert_true(dq_rate_to_interval(DQ_UNLIMITED, 10 * MS) == DQ_UNLIMITED);
+	/* 1 s intervals at 16 EiB/s - 1: saturates, no wrap. */
+	assert_true(dq_rate_to_interval(DQ_UNLIMITED - 1, 1000 * MS) ==
+		    DQ_UNLIMITED - 1);
+	/* The largest rates at the longest interval do not wrap. */
+	assert_true(dq_rate_to_interval(1ULL << 62, 1000 * MS) == 1ULL << 62);
+	assert_true(dq_rate_to_interval((1ULL << 62) + 999999999ULL, 999 * MS) >=
+		    (1ULL << 62) / 1000 * 999);
+}
+
+static void equal_share(void **state)
+{
+	assert_true(dq_share(400 * 1024 * 1024, 10 * MS, 4) ==
+		    dq_rate_to_interval(400 * 1024 * 1024, 10 * MS) / 4);
+	assert_true(dq_share(DQ_UNLIMITED, 10 * MS, 4) == DQ_UNLIMITED);
+	/* No vCPU yet: the whole budget, not a division by zero. */
+	assert_true(dq_share(1000, 1000 * MS, 0) == 1000);
+}
+
+static void saturating_math(void **state)
+{
+	assert_true(dq_sat_add(DQ_UNLIMITED - 1, 2) == DQ_UNLIMITED);
+	assert_true(dq_sat_add(1, 2) == 3);
+	assert_true(dq_sat_mul(1ULL << 32, 1ULL << 32) == DQ_UNLIMITED);
+	assert_true(dq_sat_mul(0, DQ_UNLIMITED) == 0);
+	assert_true(dq_sat_mul(3, 5) == 15);
+}
+
+/* The page that makes the count exceed the quota is the last one let in. */
+static void stop_after_crossing_page(void **state)
+{
+	struct dq_quota q;
+	u64 total = 1000 * PAGE;
+
+	dq_quota_start(&q, total, 10 * PAGE);
+	total += 10 * PAGE;
+	assert_false(dq_quota_over(&q, total));
+	total += PAGE;
+	assert_true(dq_quota_over(&q, total));
+	assert_true(dq_quota_used(&q, total) == 11 * PAGE);
+}
+
+static void rate_zero_stops_at_first_page(void **state)
+{
+	struct dq_quota q;
+
+	dq_quota_start(&q, 0, 0);
+	assert_false(dq_quota_over(&q, 0));
+	assert_true(dq_quota_over(&q, PAGE));
+	/* It stays stopped, interval after interval. */
+	assert_true(dq_quota_roll(&q, PAGE, 1, 0) == 0);
+	assert_true(dq_quota_over(&q, PAGE));
+	assert_true(dq_quota_roll(&q, PAGE, 1000, 0) == 0);
+	assert_true(dq_quota_over(&q, PAGE));
+}
+
+static void unused_quota_is_returned_once(void **state)
+{
+	struct dq_quota q;
+
+	dq_quota_start(&q, 0, 10 * PAGE);
+	/* Used 3 pages: 7 unused go to the pool. */
+	assert_true(dq_quota_roll(&q, 3 * PAGE, 1, 10 * PAGE) == 7 * PAGE);
+	assert_true(q.threshold == 13 * PAGE);
+	/* Idle for 100 intervals: only one interval's quota is unused. */
+	assert_true(dq_quota_roll(&q, 3 * PAGE, 100, 10 * PAGE) == 10 * PAGE);
+	assert_true(q.threshold == 13 * PAGE);
+}
+
+static void excess_is_carried_as_debt(void **state)
+{
+	struct dq_quota q;
+	u64 total, i, intervals = 0;
+
+	/* Quota of 2.5 pages per interval, a vCPU that always has a page to
+	 * write: over 1000 intervals it gets 2500 pages, not 3000 or 2000. */
+	dq_quota_start(&q, 0, 10240);
+	for (total = 0, i = 0; i < 100000 && intervals < 1000; i++) {
+		if (dq_quota_over(&q, total)) {
+			dq_quota_roll(&q, total, 1, 10240);
+			intervals++;
+			continue;
+		}
+		total += PAGE;
+	}
+	assert_true(total >= 2499 * PAGE && total <= 2501 * PAGE);
+}
+
+static void refill_across_many_intervals(void **state)
+{
+	struct dq_quota q;
+
+	dq_quota_start(&q, 0, 10 * PAGE);
+	/* 25 pages of debt, then 5 intervals pass unrolled: the missed
+	 * intervals pay the debt, only the last interval's unused quota
+	 * goes to the pool, and nothing is banked. */
+	assert_true(dq_quota_roll(&q, 35 * PAGE, 5, 10 * PAGE) == 10 * PAGE);
+	assert_true(q.base == 35 * PAGE);
+	assert_true(q.threshold == 45 * PAGE);
+	/* Far more debt than the missed intervals cover: still stopped. */
+	dq_quota_start(&q, 0, 10 * PAGE);
+	assert_true(dq_quota_roll(&q, 100 * PAGE, 3, 10 * PAGE) == 0);
+	assert_true(dq_quota_over(&q, 100 * PAGE));
+	assert_true(q.threshold == 40 * PAGE);
+}
+
+static void unlimited_quota(void **state)
+{
+	struct dq_quota q;
+
+	dq_quota_start(&q, 5 * PAGE, DQ_UNLIMITED);
+	assert_false(dq_quota_over(&q, DQ_UNLIMITED - 1));
+	assert_true(dq_quota_roll(&q, 1ULL << 50, 7, DQ_UNLIMITED) == 0);
+	/* From unlimited to limited: counting starts now, no debt. */
+	assert_true(dq_quota_roll(&q, 1ULL << 51, 1, 10 * PAGE) == 0);
+	assert_true(q.base == 1ULL << 51);
+	assert_false(dq_quota_over(&q, (1ULL << 51) + 10 * PAGE));
+	assert_true(dq_quota_over(&q, (1ULL << 51) + 11 * PAGE));
+	dq_quota_set(&q, 1ULL << 52, DQ_UNLIMITED);
+	assert_false(dq_quota_over(&q, DQ_UNLIMITED - 1));
+}
+
+static void long_uptime(void **state)
+{
+	struct dq_quota q;
+	u64 total = DQ_UNLIMITED - 100 * PAGE;
+
+	/* Counters near 2^64 saturate rather than wrap into "under". */
+	dq_quota_start(&q, total, 1000 * PAGE);
+	assert_true(q.threshold == DQ_UNLIMITED);
+	assert_true(dq_quota_roll(&q, total, 1ULL << 40, 1000 * PAGE) == 0);
+	assert_false(dq_quota_over(&q, total));
+}
+
+static void budget_change_mid_interval(void **state)
+{
+	struct dq_quota q;
+
+	dq_quota_start(&q, 0, 10 * PAGE);
+	dq_quota_set(&q, 4 * PAGE, 2 * PAGE);
+	assert_true(dq_quota_over(&q, 4 * PAGE));	/* used 4 > 2 */
+	dq_quota_set(&q, 4 * PAGE, 20 * PAGE);
+	assert_false(dq_quota_over(&q, 20 * PAGE));
+	assert_true(dq_quota_over(&q, 21 * PAGE));
+}
+
+static void pool_cap(void **state)
+{
+	u64 pool = 0;
+
+	assert_true(dq_pool_deposit(&pool, 30, 100) == 30);
+	assert_true(dq_pool_deposit(&pool, 100, 100) == 70);
+	assert_true(pool == 100);
+	assert_true(dq_pool_deposit(&pool, 1, 100) == 0);
+	/* A cap lowered below the level: nothing more goes in. */
+	assert_true(dq_pool_deposit(&pool, 5, 50) == 0);
+	assert_true(pool == 100);
+}
+
+static void pool_first_come_first_served(void **state)
+{
+	struct dq_quota a, b;
+	u64 pool = 12 * PAGE;
+
+	dq_quota_start(&a, 0, 2 * PAGE);
+	dq_quota_start(&b, 0, 2 * PAGE);
+	/* Not over: nothing drawn. */
+	assert_true(dq_pool_draw(&pool, &a, 2 * PAGE, 2 * PAGE) == 0);
+	/* a owes a page and takes a chunk more. */
+	assert_true(dq_pool_draw(&pool, &a, 3 * PAGE, 8 * PAGE) == 9 * PAGE);
+	assert_false(dq_quota_over(&a, 3 * PAGE));
+	assert_true(a.quota == 11 * PAGE);
+	/* b comes second and gets what is left. */
+	assert_true(dq_pool_draw(&pool, &b, 3 * PAGE, 8 * PAGE) == 3 * PAGE);
+	assert_true(pool == 0);
+	assert_false(dq_quota_over(&b, 3 * PAGE));
+	assert_true(dq_quota_over(&b, 6 * PAGE));
+	/* Empty pool: b stays stopped. */
+	assert_true(dq_pool_draw(&pool, &b, 6 * PAGE, 8 * PAGE) == 0);
+}
+
+static void idle_vcpus_feed_the_writer(void **state)
+{
+	struct dq_quota v[4];
+	u64 total[4] = { 0 }, pool = 0, share = 10 * PAGE, cap = 40 * PAGE;
+	int i, n;
+
+	for (i = 0; i < 4; i++)
+		dq_quota_start(&v[i], 0, share);
+	/* vCPU 0 writes without end, 1-3 only compute. */
+	for (n = 0; n < 100; n++) {
+		while (!dq_quota_over(&v[0], total[0]) ||
+		       dq_pool_draw(&pool, &v[0], total[0], share))
+			total[0] += PAGE;
+		for (i = 0; i < 4; i++)
+			dq_pool_deposit(&pool, dq_quota_roll(&v[i], total[i], 1,
+							     share), cap);
+	}
+	/* The writer got about the whole budget of 40 pages per interval. */
+	assert_true(total[0] >= 100 * 39 * PAGE && total[0] <= 100 * 41 * PAGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rates_to_interval_bytes),
+		cmocka_unit_test(equal_share),
+		cmocka_unit_test(saturating_math),
+		cmocka_unit_test(stop_after_crossing_page),
+		cmocka_unit_test(rate_zero_stops_at_first_page),
+		cmocka_unit_test(unused_quota_is_returned_once),
+		cmocka_unit_test(excess_is_carried_as_debt),
+		cmocka_unit_test(refill_across_many_intervals),
+		cmocka_unit_test(unlimited_quota),
+		cmocka_unit_test(long_uptime),
+		cmocka_unit_test(budget_change_mid_interval),
+		cmocka_unit_test(pool_cap),
+		cmocka_unit_test(pool_first_come_first_served),
+		cmocka_unit_test(idle_vcpus_feed_the_writer),
+	};
+
+	return cmocka_run_group_tests_name("dirty quota algorithm", tests, NULL, NULL);
+}
