@@ -5,6 +5,7 @@
 #include <linux/module.h>
 
 #include "dev.h"
+#include "netlink.h"
 #include "vm.h"
 
 static int __init dq_init(void)
@@ -17,10 +18,15 @@ static int __init dq_init(void)
 	ret = dq_dev_init();
 	if (ret)
 		goto err_dev;
+	ret = dq_nl_init();
+	if (ret)
+		goto err_nl;
 
 	pr_info("version %s loaded\n", DQ_VERSION);
 	return 0;
 
+err_nl:
+	dq_dev_exit();
 err_dev:
 	dq_vm_exit();
 err_vm:
@@ -29,6 +35,7 @@ err_vm:
 
 static void __exit dq_exit(void)
 {
+	dq_nl_exit();
 	dq_dev_exit();
 	dq_vm_exit();
 }

@@ -18,11 +18,13 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "netlink.h"
 #include "vm.h"
 
 static LIST_HEAD(dq_vms);
 static DEFINE_MUTEX(dq_vms_lock);
 static bool dq_unloading;
+static atomic64_t dq_last_id;
 
 static u64 dq_vcpu_quota(struct dq_vm *vm, struct dq_vcpu *dv)
 {
@@ -142,6 +144,19 @@ static void dq_vcpu_fill_exit(struct dq_vm *vm, struct dq_vcpu *dv,
 	spin_unlock_bh(&vm->qlock);
 }
 
+/* At most one quota-full event per vCPU and interval. */
+static void dq_vcpu_note_full(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	bool first;
+
+	spin_lock_bh(&vm->qlock);
+	first = dv->event_interval != vm->interval_no + 1;
+	dv->event_interval = vm->interval_no + 1;
+	spin_unlock_bh(&vm->qlock);
+	if (first)
+		dq_nl_quota_full(vm, dv);
+}
+
 static void dq_vcpu_rearm(struct kvm_vcpu *vcpu, struct dq_vcpu *dv)
 {
 	dv->stop_pending = true;
@@ -157,6 +172,7 @@ static int dq_vcpu_stop(struct kvm_vcpu *vcpu)
 	if (!vm || dq_vcpu_may_go(vm, dv))
 		return 1;
 
+	dq_vcpu_note_full(vm, dv);
 	if (READ_ONCE(vm->cfg.mode) == DIRTYQUOTA_MODE_EXIT) {
 		dq_vcpu_fill_exit(vm, dv, vcpu->run);
 		/* Entering KVM_RUN again checks the quota again. */
@@ -207,10 +223,14 @@ static void *dq_vm_create(struct kvm *kvm)
 	vm->cfg.budget = DQ_UNLIMITED;
 	vm->cfg.interval_ns = DIRTYQUOTA_INTERVAL_DEFAULT_NS;
 	vm->epoch = ktime_get_ns();
+	vm->id = atomic64_inc_return(&dq_last_id);
+	/* Replayed VMs were created by someone else than current. */
+	vm->pid = kvm->userspace_pid ?: task_tgid_nr(current);
 
 	mutex_lock(&dq_vms_lock);
 	list_add_tail(&vm->node, &dq_vms);
 	mutex_unlock(&dq_vms_lock);
+	dq_nl_vm_new(vm);
 	return vm;
 }
 
@@ -244,6 +264,7 @@ static void dq_vm_destroy(struct kvm *kvm)
 {
 	struct dq_vm *vm = kvm->dirty_provider_data;
 
+	dq_nl_vm_del(vm);
 	mutex_lock(&dq_vms_lock);
 	list_del(&vm->node);
 	mutex_unlock(&dq_vms_lock);
@@ -369,6 +390,8 @@ static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 	else
 		hrtimer_cancel(&vm->timer);
 	wake_up_all(&vm->wq);
+	if (set & DIRTYQUOTA_CFG_MODE)
+		dq_nl_mode_change(vm);
 }
 
 /* The one place where a VM's settings change. */
@@ -495,6 +518,45 @@ void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 		s->quota = dv->q.quota;
 	}
 	spin_unlock_bh(&vm->qlock);
+}
+
+/* The VM with this id, with a reference, or NULL. */
+struct dq_vm *dq_vm_find(u64 id)
+{
+	struct dq_vm *vm, *found = NULL;
+
+	mutex_lock(&dq_vms_lock);
+	list_for_each_entry(vm, &dq_vms, node) {
+		if (vm->id == id) {
+			kref_get(&vm->ref);
+			found = vm;
+			break;
+		}
+	}
+	mutex_unlock(&dq_vms_lock);
+	return found;
+}
+
+/*
+ * Calls @fn for every VM from id @from_id on, in id order, until it returns
+ * nonzero; returns that.  @fn runs under the lock of the VM list: it must
+ * not destroy VMs or call back into this file's list functions.
+ */
+int dq_vm_walk(u64 from_id, int (*fn)(struct dq_vm *vm, void *arg), void *arg)
+{
+	struct dq_vm *vm;
+	int r = 0;
+
+	mutex_lock(&dq_vms_lock);
+	list_for_each_entry(vm, &dq_vms, node) {
+		if (vm->id < from_id)
+			continue;
+		r = fn(vm, arg);
+		if (r)
+			break;
+	}
+	mutex_unlock(&dq_vms_lock);
+	return r;
 }
 
 static const struct kvm_dirty_provider_ops dq_provider_ops = {

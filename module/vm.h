@@ -35,6 +35,8 @@ struct dq_vm {
 	struct kref ref;
 	struct rcu_head rcu;
 	struct list_head node;		/* in the list of all VMs */
+	u64 id;				/* never reused while loaded */
+	pid_t pid;			/* the VMM's process */
 
 	struct mutex lock;		/* protects the fields below it */
 	struct kvm *kvm;		/* NULL once dead */
@@ -68,6 +70,7 @@ struct dq_vcpu {
 	u64 stops;
 	u64 throttled_ns;
 	bool stopped;
+	u64 event_interval;		/* last quota-full event, +1 */
 	u32 index;
 	u32 id;
 	struct rcu_head rcu;
@@ -75,6 +78,8 @@ struct dq_vcpu {
 
 #define DQ_RATE_SHARE	((u64)-2)
 
+struct dq_vm *dq_vm_find(u64 id);
+int dq_vm_walk(u64 from_id, int (*fn)(struct dq_vm *vm, void *arg), void *arg);
 int dq_vm_init(void);
 void dq_vm_exit(void);
 void dq_vm_put(struct dq_vm *vm);
