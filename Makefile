@@ -72,7 +72,7 @@ demo: deps
 		--selftests $(BUILD)/selftests --out $(BUILD)/demo
 
 style:
-	@scripts/checkpatch.sh $(KSRC_TARBALL) kvm/patches/$(KERNEL_LINE) $(MODULE_SRC) uapi/linux/dirtyquota.h
+	@scripts/checkpatch.sh $(KSRC_TARBALL) "$(wildcard kvm/patches/*)" $(MODULE_SRC) uapi/linux/dirtyquota.h
 
 sparse: kvm
 	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/module \

@@ -53,8 +53,8 @@ static long dq_ioc_attach(struct dq_file *dqf, void __user *uarg,
 			  size_t usize)
 {
 	struct dirtyquota_attach a;
+	struct file *vm_file;
 	struct dq_vm *vm;
-	struct fd f;
 	long r;
 
 	r = copy_struct_from_user(&a, sizeof(a), uarg, usize);
@@ -63,15 +63,15 @@ static long dq_ioc_attach(struct dq_file *dqf, void __user *uarg,
 	if (a.flags & ~__DIRTYQUOTA_ATTACH_F_ALL)
 		return -EINVAL;
 
-	f = fdget(a.vm_fd);
-	if (!f.file)
+	vm_file = fget(a.vm_fd);
+	if (!vm_file)
 		return -EBADF;
-	if (!file_is_kvm(f.file)) {
+	if (!file_is_kvm(vm_file)) {
 		r = -EINVAL;
 		goto out;
 	}
 	/* The open VM file keeps the VM, and so its dq_vm, alive. */
-	vm = READ_ONCE(((struct kvm *)f.file->private_data)->dirty_provider_data);
+	vm = READ_ONCE(((struct kvm *)vm_file->private_data)->dirty_provider_data);
 	if (!vm) {
 		r = -ENOENT;
 		goto out;
@@ -94,7 +94,7 @@ static long dq_ioc_attach(struct dq_file *dqf, void __user *uarg,
 	mutex_unlock(&vm->lock);
 	mutex_unlock(&dqf->lock);
 out:
-	fdput(f);
+	fput(vm_file);
 	return r;
 }
 
@@ -331,7 +331,6 @@ static const struct file_operations dq_fops = {
 	.release	= dq_release,
 	.unlocked_ioctl	= dq_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= no_llseek,
 };
 
 static struct miscdevice dq_misc = {

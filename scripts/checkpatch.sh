@@ -4,7 +4,7 @@
 # checkpatch --strict, from the distro's kernel source, over the core patch
 # series and the module's files.
 #
-#   scripts/checkpatch.sh SOURCE_TARBALL PATCH_DIR FILE...
+#   scripts/checkpatch.sh SOURCE_TARBALL "PATCH_DIR..." FILE...
 
 set -euo pipefail
 
@@ -26,12 +26,14 @@ cp=("$dir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types
     --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG)
 # checkpatch misreads patches inside a git work tree as files: run it from
 # outside, on absolute paths.
-patches=$(realpath "$patches")
+read -ra dirs <<<"$patches"
+patches=()
+for d in "${dirs[@]}"; do patches+=("$(realpath "$d")"/0*-*.patch); done
 files=()
 for f in "$@"; do files+=("$(realpath "$f")"); done
 cd "$dir"
 ret=0
-for p in "$patches"/0*-*.patch; do
+for p in "${patches[@]}"; do
 	[[ $(basename "$p") == 0000-* ]] && continue
 	# FILE_PATH_CHANGES: MAINTAINERS lists include/linux/kvm* already.
 	"${cp[@]}" "$p" || ret=1
