@@ -26,7 +26,7 @@ DQ_VERSION	:= $(shell cat $(CURDIR)/VERSION)$(shell git -C $(CURDIR) describe --
 
 MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbuild
 
-.PHONY: all deps kvm module unit selftests check demo style sparse clean
+.PHONY: all deps kvm module module-src unit selftests check demo style sparse clean
 
 all: kvm module selftests
 
@@ -45,12 +45,21 @@ kvm: | $(BUILD)
 $(BUILD):
 	@mkdir -p $@
 
-module: kvm
+# Each kernel gets its own copy of the sources, so objects never mix.
+MODULE_BUILD	:= $(BUILD)/module-$(KERNEL_ABI)
+MODULE_KBUILD	= $(MAKE) --no-print-directory -C $(KDIR) M=$(MODULE_BUILD)/module \
+		  KVM_DIR=$(KVM_DIR) DQ_VERSION=$(DQ_VERSION) \
+		  KBUILD_EXTRA_SYMBOLS=$(KVM_DIR)/arch/x86/kvm/Module.symvers
+
+module-src:
+	@mkdir -p $(MODULE_BUILD)/module $(MODULE_BUILD)/uapi/linux
+	@cp -u module/*.c module/*.h module/Kbuild $(MODULE_BUILD)/module/
+	@cp -u uapi/linux/dirtyquota.h $(MODULE_BUILD)/uapi/linux/
+
+module: kvm module-src
 	@echo "module: building dirtyquota.ko $(DQ_VERSION) for $(KERNEL_ABI)"
-	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/module \
-		KVM_DIR=$(KVM_DIR) DQ_VERSION=$(DQ_VERSION) W=1 \
-		KBUILD_EXTRA_SYMBOLS=$(KVM_DIR)/arch/x86/kvm/Module.symvers modules
-	@mkdir -p $(dir $(DQ_KO)) && cp module/dirtyquota.ko $(DQ_KO)
+	@$(MODULE_KBUILD) W=1 modules
+	@cp $(MODULE_BUILD)/module/dirtyquota.ko $(DQ_KO)
 
 unit:
 	@$(MAKE) --no-print-directory -C selftests/unit OUT=$(BUILD)/unit
@@ -74,11 +83,8 @@ demo: deps
 style:
 	@scripts/checkpatch.sh $(KSRC_TARBALL) "$(wildcard kvm/patches/*)" $(MODULE_SRC) uapi/linux/dirtyquota.h
 
-sparse: kvm
-	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/module \
-		KVM_DIR=$(KVM_DIR) DQ_VERSION=$(DQ_VERSION) C=2 \
-		KBUILD_EXTRA_SYMBOLS=$(KVM_DIR)/arch/x86/kvm/Module.symvers modules
+sparse: kvm module-src
+	@$(MODULE_KBUILD) C=2 modules
 
 clean:
-	@$(MAKE) --no-print-directory -C $(KDIR) M=$(CURDIR)/module clean >/dev/null 2>&1 || true
 	rm -rf $(BUILD)

@@ -104,8 +104,9 @@
  * -------------------------
  * The exit reason KVM_RUN returns when a vCPU reached its dirty quota and
  * its VMM asked to handle that itself.  The kvm_run exit union then holds a
- * struct dirtyquota_exit.  The reason and layout are defined by the dirtyquota
- * KVM core patch, in <linux/kvm.h> of a patched kernel, and repeated here.
+ * struct dirtyquota_exit (run->dirty_quota in a patched <linux/kvm.h>; with
+ * stock headers, at the address of run->hw).  The reason and layout are
+ * defined by the dirtyquota KVM core patch and repeated here.
  */
 #ifndef _UAPI_LINUX_DIRTYQUOTA_H
 #define _UAPI_LINUX_DIRTYQUOTA_H
