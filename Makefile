@@ -70,7 +70,8 @@ selftests:
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
-	@sandbox/check.sh --kernel-abi $(KERNEL_ABI) --image-dir $(IMAGE_DIR) \
+	@$(MAKE) --no-print-directory style
+	@sandbox/check.sh --image-dir $(IMAGE_DIR) \
 		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
 		--selftests $(BUILD)/selftests --unit $(BUILD)/unit --out $(BUILD)/check
 

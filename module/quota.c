@@ -51,29 +51,33 @@ void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
 /*
  * @intervals (>= 1) intervals ended since the last roll; @quota is the
  * quota of the interval that starts now.  Returns the unused bytes, for
- * the pool.  Only unused quota of the last ended interval counts: older
- * quota was either used or deposited before.
+ * the pool.
+ *
+ * A vCPU that was over its threshold wanted more: it keeps the quota of
+ * every interval that ended, up to DQ_CATCHUP of them, so that a late
+ * timer does not lower its rate; what it owes beyond that stays debt.  A
+ * vCPU that was not over returns what it left of the last interval; older
+ * quota was returned before, or the intervals passed unrolled and it was
+ * not needed.
  */
 u64 dq_quota_roll(struct dq_quota *q, u64 total, u64 intervals, u64 quota)
 {
-	u64 allowed, missed, unused = 0;
+	u64 credit, unused;
 
-	/* The ended intervals that nobody rolled had the new quota. */
-	missed = dq_sat_mul(intervals - 1, quota);
-	allowed = dq_sat_add(q->threshold, missed);
-	if (allowed == DQ_UNLIMITED || quota == DQ_UNLIMITED) {
+	if (q->threshold == DQ_UNLIMITED || quota == DQ_UNLIMITED) {
 		dq_quota_start(q, total, quota);
 		return 0;
 	}
-	if (total < allowed) {
-		/* Under: what is left of the last interval goes to the pool. */
-		unused = allowed - total;
-		if (intervals > 1)
-			unused = min(unused, quota);
-		q->base = total;
+	if (total > q->threshold) {
+		credit = dq_sat_mul(min(intervals, DQ_CATCHUP) - 1, quota);
+		q->base = dq_sat_add(q->threshold, credit);
+		unused = 0;
 	} else {
-		/* Over: the excess is debt, paid from the new quota. */
-		q->base = allowed;
+		unused = q->threshold - total;
+		if (intervals > 1)
+			unused = min(unused + dq_sat_mul(intervals - 1, quota),
+				     quota);
+		q->base = total;
 	}
 	q->quota = quota;
 	WRITE_ONCE(q->threshold, dq_sat_add(q->base, quota));

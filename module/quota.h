@@ -12,7 +12,10 @@
  *   one interval's worth of the VM budget;
  * - a vCPU that went over carries the excess into the next interval as debt,
  *   so that the page that crosses the quota is paid for, and long-run rates
- *   stay exact even when a quota is a few pages.
+ *   stay exact even when a quota is a few pages;
+ * - a roll that comes late, for several intervals at once, gives a stopped
+ *   vCPU the quota of each of them (up to DQ_CATCHUP), and lets the pool
+ *   take as many intervals' worth.
  *
  * A vCPU that passes its threshold first draws from the pool, first come
  * first served, then waits for the next interval.  All byte counts saturate
@@ -25,6 +28,7 @@
 
 #define DQ_UNLIMITED		((u64)-1)
 #define DQ_NSEC_PER_SEC		1000000000ULL
+#define DQ_CATCHUP		8	/* intervals a late roll makes up */
 
 /* The per-interval state of one vCPU; written by the refill, under a lock. */
 struct dq_quota {

@@ -49,8 +49,8 @@ static u64 dq_next_interval(struct dq_vm *vm)
 static void dq_vm_roll(struct dq_vm *vm, u64 now)
 {
 	struct dq_vcpu *dv;
+	u64 k, n, cap, unused;
 	unsigned long i;
-	u64 k, unused;
 
 	lockdep_assert_held(&vm->qlock);
 	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
@@ -59,11 +59,13 @@ static void dq_vm_roll(struct dq_vm *vm, u64 now)
 	if (k <= vm->interval_no)
 		return;
 
+	n = k - vm->interval_no;
+	cap = dq_sat_mul(vm->pool_cap, min_t(u64, n, DQ_CATCHUP));
 	xa_for_each(&vm->vcpus, i, dv) {
 		unused = dq_quota_roll(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
-				       k - vm->interval_no, dq_vcpu_quota(vm, dv));
+				       n, dq_vcpu_quota(vm, dv));
 		if (dq_vcpu_in_pool(vm, dv))
-			dq_pool_deposit(&vm->pool, unused, vm->pool_cap);
+			dq_pool_deposit(&vm->pool, unused, cap);
 	}
 	vm->interval_no = k;
 }

@@ -111,18 +111,26 @@ static void refill_across_many_intervals(void **state)
 {
 	struct dq_quota q;
 
+	/* A stopped vCPU, 25 pages over, rolled 5 intervals late: it keeps
+	 * their quota, pays its debt and has 15 pages left. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	/* 25 pages of debt, then 5 intervals pass unrolled: the missed
-	 * intervals pay the debt, only the last interval's unused quota
-	 * goes to the pool, and nothing is banked. */
-	assert_true(dq_quota_roll(&q, 35 * PAGE, 5, 10 * PAGE) == 10 * PAGE);
-	assert_true(q.base == 35 * PAGE);
-	assert_true(q.threshold == 45 * PAGE);
+	assert_true(dq_quota_roll(&q, 35 * PAGE, 5, 10 * PAGE) == 0);
+	assert_true(q.base == 50 * PAGE);
+	assert_true(q.threshold == 60 * PAGE);
+	/* No more than DQ_CATCHUP intervals are made up, even after a pause. */
+	dq_quota_start(&q, 0, 10 * PAGE);
+	assert_true(dq_quota_roll(&q, 1000 * PAGE, 100000, 10 * PAGE) == 0);
+	assert_true(q.threshold == (DQ_CATCHUP + 1) * 10 * PAGE);
+	assert_true(dq_quota_over(&q, 1000 * PAGE));
 	/* Far more debt than the missed intervals cover: still stopped. */
 	dq_quota_start(&q, 0, 10 * PAGE);
 	assert_true(dq_quota_roll(&q, 100 * PAGE, 3, 10 * PAGE) == 0);
 	assert_true(dq_quota_over(&q, 100 * PAGE));
 	assert_true(q.threshold == 40 * PAGE);
+	/* A vCPU that was not over banks nothing from missed intervals. */
+	dq_quota_start(&q, 0, 10 * PAGE);
+	assert_true(dq_quota_roll(&q, 4 * PAGE, 50, 10 * PAGE) == 10 * PAGE);
+	assert_true(q.base == 4 * PAGE && q.threshold == 14 * PAGE);
 }
 
 static void unlimited_quota(void **state)

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds the sandbox's initramfs: busybox, sandbox/init, the kernel modules
+# it loads (Debian's irqbypass and ccp, the patched kvm and kvm-amd,
+# dirtyquota) and a test directory that holds the run list.
+#
+#   sandbox/mkinitramfs.sh --image-dir DIR --kvm-dir DIR [--module KO]
+#                          --tests DIR --out FILE
+#
+# --image-dir: the unpacked Debian kernel image (boot/, lib/modules/)
+# --kvm-dir:   where kvm.ko and kvm-amd.ko are
+# --tests:     copied to /tests; must hold a file "runlist" (see init)
+
+set -euo pipefail
+
+usage() { sed -n '5,13s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+image= kvm= module= tests= out=
+while (($#)); do
+	case $1 in
+	--image-dir) image=$2; shift 2 ;;
+	--kvm-dir) kvm=$2; shift 2 ;;
+	--module) module=$2; shift 2 ;;
+	--tests) tests=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	-h|--help) usage 0 ;;
+	*) usage ;;
+	esac
+done
+[[ -n $image && -n $kvm && -n $tests && -n $out ]] || usage
+[[ -f $tests/runlist ]] || die "$tests/runlist is missing"
+
+mods=("$image"/lib/modules/*/kernel)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,modules,tests}
+cp /bin/busybox "$root/bin/"
+for applet in $(/bin/busybox --list); do
+	[[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
+done
+cp "$(dirname "$0")/init" "$root/init"
+cp "${mods[0]}/virt/lib/irqbypass.ko" "${mods[0]}/drivers/crypto/ccp/ccp.ko" \
+	"$kvm/kvm.ko" "$kvm/kvm-amd.ko" "$root/modules/"
+[[ -z $module ]] || cp "$module" "$root/modules/"
+cp -r "$tests"/. "$root/tests/"
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
