@@ -77,7 +77,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@sandbox/demo.sh --kernel-abi $(KERNEL_ABI) --image-dir $(IMAGE_DIR) \
+	@sandbox/demo.sh --image-dir $(IMAGE_DIR) \
 		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
 		--selftests $(BUILD)/selftests --out $(BUILD)/demo
 

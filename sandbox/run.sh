@@ -4,7 +4,8 @@
 # Boots the sandbox and judges what ran in it.
 #
 #   sandbox/run.sh --kernel VMLINUZ --initrd FILE --out DIR
-#                  [--timeout SECONDS] [--host-counts P,F,S] [--shell]
+#                  [--timeout SECONDS] [--host-counts P,F,S] [--verbose]
+#                  [--shell]
 #
 # QEMU emulates an AMD EPYC with SVM (nested paging) in software; the guest
 # kernel panics on any warning and QEMU then stops.  The console goes to
@@ -14,13 +15,14 @@
 # any failed test.  The last line is "N passed, N failed, N skipped",
 # counting every TAP result (or, for programs that print no TAP, their exit
 # status: 0 passed, 4 skipped, else failed), plus --host-counts.
+# --verbose shows everything the tests print as it comes.
 # Exit status: 0 if nothing failed, 1 otherwise.
 
 set -euo pipefail
 
-usage() { sed -n '5,19s/^# \{0,1\}//p' "$0"; exit 2; }
+usage() { sed -n '5,21s/^# \{0,1\}//p' "$0"; exit 2; }
 
-kernel= initrd= out= timeout=900 host=0,0,0 shell=0
+kernel= initrd= out= timeout=900 host=0,0,0 shell=0 verbose=0
 while (($#)); do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -29,6 +31,7 @@ while (($#)); do
 	--timeout) timeout=$2; shift 2 ;;
 	--host-counts) host=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
+	--verbose) verbose=1; shift ;;
 	*) usage ;;
 	esac
 done
@@ -45,7 +48,13 @@ if ((shell)); then
 fi
 
 : >"$out/results.log"
-tail -n +1 -f "$out/results.log" 2>/dev/null | sed -un 's/^DQ-BEGIN \([0-9]*\) /sandbox: [\1] /p' &
+if ((verbose)); then
+	tail -n +1 -f --pid=$$ "$out/results.log" 2>/dev/null | tr -d '\r' |
+		sed -u -e '/^DQ-DMESG-BEGIN/,/^DQ-DMESG-END/d' -e '/^DQ-END/d' \
+		       -e '/^DQ-SANDBOX-DONE/d' -e 's/^DQ-BEGIN \([0-9]*\) /sandbox: [\1] /' &
+else
+	tail -n +1 -f --pid=$$ "$out/results.log" 2>/dev/null | sed -un 's/^DQ-BEGIN \([0-9]*\) /sandbox: [\1] /p' &
+fi
 follower=$!
 trap 'kill $follower 2>/dev/null || true' EXIT
 

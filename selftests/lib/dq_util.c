@@ -52,7 +52,7 @@ static void guest_code(uint64_t id, uint64_t arg)
 	}
 
 	do {
-		for (i = 0; i < guest_pages; i++) {
+		for (i = 0; i < count; i++) {
 			base[i * PG / 8] = i;
 			WRITE_ONCE(guest_progress[id], guest_progress[id] + 1);
 		}

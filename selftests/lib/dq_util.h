@@ -31,7 +31,7 @@
 
 /*
  * WRITE_ONCE_EACH: each page of the range once, then GUEST_DONE;
- * WRITE_FOREVER: around the range without end;
+ * WRITE_FOREVER: around the first `count` pages without end;
  * WRITE_ROUNDS: the first `count` pages of the range (test_vm_set_count()),
  *	then GUEST_SYNC(round), again and again;
  * COMPUTE: never touches the test slot;
