@@ -20,14 +20,6 @@ struct dq_file {
 	struct dq_vm *vm;
 };
 
-/* The caller's struct is at least the first version of ours. */
-static int dq_usize(unsigned int cmd, unsigned int def, size_t min)
-{
-	if (_IOC_DIR(cmd) != _IOC_DIR(def) || _IOC_SIZE(cmd) < min)
-		return -EINVAL;
-	return _IOC_SIZE(cmd);
-}
-
 static int dq_copy_out(void __user *uarg, size_t usize, const void *k,
 		       size_t ksize)
 {
@@ -38,7 +30,8 @@ static int dq_copy_out(void __user *uarg, size_t usize, const void *k,
 	return 0;
 }
 
-static long dq_ioc_version(void __user *uarg, size_t usize)
+static long dq_ioc_version(struct dq_file *dqf, void __user *uarg,
+			   size_t usize)
 {
 	struct dirtyquota_version v = {
 		.api_version	= DIRTYQUOTA_API_VERSION,
@@ -257,45 +250,37 @@ static long dq_ioc_wait(struct dq_file *dqf, void __user *uarg, size_t usize)
 	return dq_vcpu_wait(vm, w.vcpu_index);
 }
 
+/* The size in each number is that of the first version of the struct. */
+static const struct dq_ioctl {
+	unsigned int cmd;
+	long (*fn)(struct dq_file *dqf, void __user *uarg, size_t usize);
+} dq_ioctls[] = {
+	{ DIRTYQUOTA_IOC_VERSION,	dq_ioc_version },
+	{ DIRTYQUOTA_IOC_ATTACH,	dq_ioc_attach },
+	{ DIRTYQUOTA_IOC_GET_STATS,	dq_ioc_get_stats },
+	{ DIRTYQUOTA_IOC_GET_VM,	dq_ioc_get_vm },
+	{ DIRTYQUOTA_IOC_SET_VM,	dq_ioc_set_vm },
+	{ DIRTYQUOTA_IOC_SET_VCPU_QUOTA, dq_ioc_set_vcpu_quota },
+	{ DIRTYQUOTA_IOC_WAIT,		dq_ioc_wait },
+};
+
 static long dq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct dq_file *dqf = file->private_data;
 	void __user *uarg = (void __user *)arg;
-	int usize;
+	const struct dq_ioctl *d;
 
 	if (_IOC_TYPE(cmd) != DIRTYQUOTA_IOC_MAGIC)
 		return -ENOTTY;
 
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(DIRTYQUOTA_IOC_VERSION):
-		usize = dq_usize(cmd, DIRTYQUOTA_IOC_VERSION,
-				 sizeof(struct dirtyquota_version));
-		return usize < 0 ? usize : dq_ioc_version(uarg, usize);
-	case _IOC_NR(DIRTYQUOTA_IOC_ATTACH):
-		usize = dq_usize(cmd, DIRTYQUOTA_IOC_ATTACH,
-				 sizeof(struct dirtyquota_attach));
-		return usize < 0 ? usize : dq_ioc_attach(dqf, uarg, usize);
-	case _IOC_NR(DIRTYQUOTA_IOC_GET_STATS):
-		usize = dq_usize(cmd, DIRTYQUOTA_IOC_GET_STATS,
-				 sizeof(struct dirtyquota_stats));
-		return usize < 0 ? usize : dq_ioc_get_stats(dqf, uarg, usize);
-	case _IOC_NR(DIRTYQUOTA_IOC_GET_VM):
-		usize = dq_usize(cmd, DIRTYQUOTA_IOC_GET_VM,
-				 sizeof(struct dirtyquota_vm_config));
-		return usize < 0 ? usize : dq_ioc_get_vm(dqf, uarg, usize);
-	case _IOC_NR(DIRTYQUOTA_IOC_SET_VM):
-		usize = dq_usize(cmd, DIRTYQUOTA_IOC_SET_VM,
-				 sizeof(struct dirtyquota_vm_config));
-		return usize < 0 ? usize : dq_ioc_set_vm(dqf, uarg, usize);
-	case _IOC_NR(DIRTYQUOTA_IOC_SET_VCPU_QUOTA):
-		usize = dq_usize(cmd, DIRTYQUOTA_IOC_SET_VCPU_QUOTA,
-				 sizeof(struct dirtyquota_vcpu_quota));
-		return usize < 0 ? usize :
-			dq_ioc_set_vcpu_quota(dqf, uarg, usize);
-	case _IOC_NR(DIRTYQUOTA_IOC_WAIT):
-		usize = dq_usize(cmd, DIRTYQUOTA_IOC_WAIT,
-				 sizeof(struct dirtyquota_wait));
-		return usize < 0 ? usize : dq_ioc_wait(dqf, uarg, usize);
+	for (d = dq_ioctls; d < dq_ioctls + ARRAY_SIZE(dq_ioctls); d++) {
+		if (_IOC_NR(cmd) != _IOC_NR(d->cmd))
+			continue;
+		/* The caller's struct is at least the first version of ours. */
+		if (_IOC_DIR(cmd) != _IOC_DIR(d->cmd) ||
+		    _IOC_SIZE(cmd) < _IOC_SIZE(d->cmd))
+			return -EINVAL;
+		return d->fn(dqf, uarg, _IOC_SIZE(cmd));
 	}
 	return -ENOTTY;
 }

@@ -344,12 +344,6 @@ static void test_reload(void)
 	test_vm_free(&t);
 }
 
-static void expect_err(int r, int err, const char *what)
-{
-	TEST_ASSERT(r == -1 && errno == err, "%s: expected %s, got %d (%s)",
-		    what, strerror(err), r, strerror(errno));
-}
-
 static int attach_fd(int dq, int fd, uint32_t flags)
 {
 	struct dirtyquota_attach a = { .vm_fd = fd, .flags = flags };

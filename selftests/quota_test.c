@@ -97,12 +97,7 @@ static void test_sleep_rate(void)
 	rate = max / 4;
 	if (rate > 4 * MIB)
 		rate = 4 * MIB;
-	if (rate < 256 * 1024) {
-		stop_vcpus(&t);
-		test_vm_free(&t);
-		print_skip("the emulated guest dirties only %lu bytes/s", max);
-		exit(KSFT_SKIP);
-	}
+	require_rate(&t, max, 1024 * 1024);
 	/* 50 ms intervals: timer slack under emulation matters less. */
 	TEST_ASSERT(!dq_set(&t, DIRTYQUOTA_CFG_MODE | DIRTYQUOTA_CFG_INTERVAL,
 			    DIRTYQUOTA_MODE_SLEEP, 0, 50 * MS, 0), "sleep mode");
@@ -139,12 +134,7 @@ static void test_pool(void)
 	budget = max / 3;
 	if (budget > 8 * MIB)
 		budget = 8 * MIB;
-	if (budget < 512 * 1024) {
-		stop_vcpus(&t);
-		test_vm_free(&t);
-		print_skip("the emulated guest dirties only %lu bytes/s", max);
-		exit(KSFT_SKIP);
-	}
+	require_rate(&t, max, 3 * 512 * 1024);
 	TEST_ASSERT(!dq_set(&t, DIRTYQUOTA_CFG_MODE | DIRTYQUOTA_CFG_BUDGET |
 			    DIRTYQUOTA_CFG_POOL | DIRTYQUOTA_CFG_INTERVAL,
 			    DIRTYQUOTA_MODE_SLEEP, budget, 50 * MS, 1),
@@ -271,12 +261,6 @@ static void test_mode_switches(void)
 	TEST_ASSERT(t.quota_exits[0] + t.quota_exits[1] > 0,
 		    "exit mode never stopped a vCPU");
 	test_vm_free(&t);
-}
-
-static void expect_err(int r, int err, const char *what)
-{
-	TEST_ASSERT(r == -1 && errno == err, "%s: expected %s, got %d (%s)",
-		    what, strerror(err), r, strerror(errno));
 }
 
 /* Every new ioctl rejects what it must, with the documented errno. */

@@ -270,6 +270,23 @@ uint64_t measure_rate(struct test_vm *t, int idx, uint64_t ns)
 	return (b1 - b0) * 1000000000ULL / (now_ns() - t0);
 }
 
+void expect_err(int r, int err, const char *what)
+{
+	TEST_ASSERT(r == -1 && errno == err, "%s: expected %s, got %d (%s)",
+		    what, strerror(err), r, strerror(errno));
+}
+
+/* Skips the scenario if the emulated guest is too slow for it. */
+void require_rate(struct test_vm *t, uint64_t max, uint64_t need)
+{
+	if (max >= need)
+		return;
+	stop_vcpus(t);
+	test_vm_free(t);
+	print_skip("the emulated guest dirties only %lu bytes/s", max);
+	exit(KSFT_SKIP);
+}
+
 static bool selected(int argc, char **argv, unsigned int n)
 {
 	int i;

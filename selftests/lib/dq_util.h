@@ -96,6 +96,8 @@ void start_vcpus(struct test_vm *t);
 void stop_vcpus(struct test_vm *t);
 void harvest_for(struct test_vm *t, uint64_t ns);
 uint64_t measure_rate(struct test_vm *t, int idx, uint64_t ns);
+void expect_err(int r, int err, const char *what);
+void require_rate(struct test_vm *t, uint64_t max, uint64_t need);
 void run_scenarios(int argc, char **argv,
 		   const struct dq_scenario *tests, unsigned int nr);
 

@@ -7,7 +7,9 @@
  * (4096 bytes per base page on x86).  Pages are counted only while dirty
  * logging is enabled on their memslot, in every dirty-tracking mode
  * (KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG, dirty ring), exactly where KVM
- * records them.  Pages recorded while no vCPU of the VM runs, or by a vCPU
+ * records them: a guest write once per protection cycle (the first write
+ * after the log was harvested), KVM's own writes into guest memory
+ * (kvmclock, steal time, emulation) on every write.  Pages recorded while no vCPU of the VM runs, or by a vCPU
  * that dirtyquota has not finished tracking, are counted per VM as
  * "unattributed".  With Intel PML, KVM learns of dirty pages when a PML
  * buffer is flushed, so the counts are exact but can lag by up to 512 pages.
