@@ -9,9 +9,9 @@
  * (KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG, dirty ring), exactly where KVM
  * records them: a guest write once per protection cycle (the first write
  * after the log was harvested), KVM's own writes into guest memory
- * (kvmclock, steal time, emulation) on every write.  Pages recorded while no vCPU of the VM runs, or by a vCPU
- * that dirtyquota has not finished tracking, are counted per VM as
- * "unattributed".  With Intel PML, KVM learns of dirty pages when a PML
+ * (kvmclock, steal time, emulation) on every write.  Pages recorded while
+ * no vCPU of the VM runs, or by a vCPU that dirtyquota has not finished
+ * tracking, are counted per VM as "unattributed".  With Intel PML, KVM learns of dirty pages when a PML
  * buffer is flushed, so the counts are exact but can lag by up to 512 pages.
  *
  * Every VM is tracked from its creation, or from the time dirtyquota.ko is
