@@ -11,8 +11,9 @@
  * after the log was harvested), KVM's own writes into guest memory
  * (kvmclock, steal time, emulation) on every write.  Pages recorded while
  * no vCPU of the VM runs, or by a vCPU that dirtyquota has not finished
- * tracking, are counted per VM as "unattributed".  With Intel PML, KVM learns of dirty pages when a PML
- * buffer is flushed, so the counts are exact but can lag by up to 512 pages.
+ * tracking, are counted per VM as "unattributed".  With Intel PML, KVM
+ * learns of dirty pages when a PML buffer is flushed, so the counts are
+ * exact but can lag by up to 512 pages.
  *
  * Every VM is tracked from its creation, or from the time dirtyquota.ko is
  * loaded if that comes later.  Unloading the module stops all tracking;
