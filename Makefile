@@ -4,14 +4,20 @@
 #
 #   make            patched KVM modules, dirtyquota.ko, tests
 #   make check      everything, then the unit tests and the QEMU sandbox suite
+#                   on Linux 6.1; KERNEL=6.12 for the 6.12 line
 #   make demo       a small VM in the sandbox and its per-vCPU counters
 #   make style      checkpatch --strict over the module and the core patches
 #   make sparse     sparse over the module
 #
 # Run as root on Debian 12: the first `make check` installs what it needs.
 
-KERNEL_ABI	?= 6.1.0-56-amd64
-KERNEL_LINE	?= 6.1
+# The kernel lines we support, and the Debian kernel each is tested on; the
+# Debian package versions are pinned in scripts/install-deps.sh.
+KERNEL		?= 6.1
+ABI_6.1		:= 6.1.0-56-amd64
+ABI_6.12	:= 6.12.117+deb12-amd64
+KERNEL_ABI	?= $(ABI_$(KERNEL))
+KERNEL_LINE	?= $(KERNEL)
 KSRC_TARBALL	?= /usr/src/linux-source-$(KERNEL_LINE).tar.xz
 KDIR		?= /lib/modules/$(KERNEL_ABI)/build
 DQ_CACHE	?= /var/cache/dirtyquota
@@ -22,6 +28,7 @@ KVM_DIR		:= $(BUILD)/kvm-$(KERNEL_ABI)
 KVM_KO		:= $(KVM_DIR)/arch/x86/kvm/kvm.ko
 DQ_KO		:= $(BUILD)/module-$(KERNEL_ABI)/dirtyquota.ko
 IMAGE_DIR	:= $(DQ_CACHE)/image-$(KERNEL_ABI)
+SELFTESTS	:= $(BUILD)/selftests-$(KERNEL_ABI)
 DQ_VERSION	:= $(shell cat $(CURDIR)/VERSION)$(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null | sed "s/^/+g/")
 
 MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbuild
@@ -31,7 +38,7 @@ MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbu
 all: kvm module selftests
 
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh $(KERNEL_ABI)
 
 $(KVM_KO): kvm/build.sh $(wildcard kvm/patches/$(KERNEL_LINE)/*.patch)
 	@echo "kvm: building patched KVM modules for $(KERNEL_ABI) (about a minute)"
@@ -66,20 +73,21 @@ unit:
 
 selftests:
 	@$(MAKE) --no-print-directory -C selftests KSRC_TARBALL=$(KSRC_TARBALL) \
-		OUT=$(BUILD)/selftests
+		OUT=$(SELFTESTS)
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory style
 	@sandbox/check.sh --image-dir $(IMAGE_DIR) \
 		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
-		--selftests $(BUILD)/selftests --unit $(BUILD)/unit --out $(BUILD)/check
+		--selftests $(SELFTESTS) --unit $(BUILD)/unit \
+		--out $(BUILD)/check-$(KERNEL_ABI)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sandbox/demo.sh --image-dir $(IMAGE_DIR) \
 		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
-		--selftests $(BUILD)/selftests --out $(BUILD)/demo
+		--selftests $(SELFTESTS) --out $(BUILD)/demo-$(KERNEL_ABI)
 
 style:
 	@scripts/checkpatch.sh $(KSRC_TARBALL) "$(wildcard kvm/patches/*)" $(MODULE_SRC) uapi/linux/dirtyquota.h

@@ -42,8 +42,15 @@ for applet in $(/bin/busybox --list); do
 	[[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$(dirname "$0")/init" "$root/init"
-cp "${mods[0]}/virt/lib/irqbypass.ko" "${mods[0]}/drivers/crypto/ccp/ccp.ko" \
-	"$kvm/kvm.ko" "$kvm/kvm-amd.ko" "$root/modules/"
+# Debian's own modules, uncompressed (6.12 ships them as .ko.xz).
+for m in virt/lib/irqbypass drivers/crypto/ccp/ccp; do
+	if [[ -f ${mods[0]}/$m.ko ]]; then
+		cp "${mods[0]}/$m.ko" "$root/modules/"
+	else
+		xz -dc "${mods[0]}/$m.ko.xz" >"$root/modules/$(basename "$m").ko"
+	fi
+done
+cp "$kvm/kvm.ko" "$kvm/kvm-amd.ko" "$root/modules/"
 [[ -z $module ]] || cp "$module" "$root/modules/"
 cp -r "$tests"/. "$root/tests/"
 

@@ -243,14 +243,14 @@ static void test_logging_off(void)
 }
 
 /*
- * On 6.1 x86, mark_page_dirty_in_slot() returns before dirty logging
- * records a page written with no running vCPU (and WARNs if the VM is
- * alive), so no such page reaches dirtyquota.  The module's handling of
- * one is unit-tested on the host (account_without_vcpu).
+ * On x86, KVM writes guest memory with no running vCPU only while the VM
+ * is being destroyed: mark_page_dirty_in_slot() WARNs otherwise (6.1 also
+ * drops the page), so no test can produce such a page.  The module's
+ * handling of one is unit-tested on the host (account_without_vcpu).
  */
 static void test_no_running_vcpu(void)
 {
-	print_skip("Linux 6.1 on x86 records no page written without a running vCPU");
+	print_skip("x86 KVM records no page written without a running vCPU while the VM lives");
 	exit(KSFT_SKIP);
 }
 

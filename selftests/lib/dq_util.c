@@ -18,6 +18,13 @@
 #include "processor.h"
 #include "test_util.h"
 
+/* Later libraries describe a VM by its shape, not only its mode. */
+#ifdef VM_SHAPE_DEFAULT
+#define DQ_VM_DEFAULT	VM_SHAPE_DEFAULT
+#else
+#define DQ_VM_DEFAULT	VM_MODE_DEFAULT
+#endif
+
 /* Guest-side, in the default memslot, which is not logged. */
 static uint64_t guest_pages;		/* pages of each vCPU's range */
 static uint64_t guest_progress[MAX_VCPUS];
@@ -83,7 +90,7 @@ void test_vm_create(struct test_vm *t, int nr_vcpus, uint64_t pages,
 	memset(t, 0, sizeof(*t));
 	t->nr_vcpus = nr_vcpus;
 	t->pages = pages;
-	t->vm = __vm_create(VM_MODE_DEFAULT, nr_vcpus, total);
+	t->vm = __vm_create(DQ_VM_DEFAULT, nr_vcpus, total);
 	if (flags & TV_RING)
 		vm_enable_dirty_ring(t->vm, 4096 * sizeof(struct kvm_dirty_gfn));
 	if (flags & TV_MANUAL)
