@@ -89,8 +89,20 @@ demo: deps
 		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
 		--selftests $(SELFTESTS) --out $(BUILD)/demo-$(KERNEL_ABI)
 
-style:
+# The netlink spec is validated against the schema of the newest kernel
+# source there is (6.1 has none).
+SCHEMA_TARBALL	:= $(lastword $(sort $(wildcard /usr/src/linux-source-6.1[2-9].tar.xz)))
+SCHEMA		:= $(DQ_CACHE)/netlink-schema/genetlink.yaml
+
+$(SCHEMA): $(SCHEMA_TARBALL)
+	@mkdir -p $(@D)
+	@tar -xJf $< -O $(basename $(basename $(notdir $<)))/Documentation/netlink/genetlink.yaml >$@.tmp
+	@mv $@.tmp $@
+
+style: $(if $(SCHEMA_TARBALL),$(SCHEMA))
 	@scripts/checkpatch.sh $(KSRC_TARBALL) "$(wildcard kvm/patches/*)" $(MODULE_SRC) uapi/linux/dirtyquota.h
+	@$(if $(SCHEMA_TARBALL),,echo "style: no linux-source-6.12: the netlink spec is not validated against the kernel's schema")
+	@scripts/spec-check.py uapi/dirtyquota.yaml uapi $(if $(SCHEMA_TARBALL),$(SCHEMA))
 
 sparse: kvm module-src
 	@$(MODULE_KBUILD) C=2 modules

@@ -215,7 +215,6 @@ static long dq_ioc_set_vcpu_quota(struct dq_file *dqf, void __user *uarg,
 	struct dq_vm *vm = dq_file_vm(dqf);
 	struct dirtyquota_vcpu_quota q;
 	const char *why = NULL;
-	u64 rate;
 	long r;
 
 	r = copy_struct_from_user(&q, sizeof(q), uarg, usize);
@@ -227,11 +226,9 @@ static long dq_ioc_set_vcpu_quota(struct dq_file *dqf, void __user *uarg,
 		return -EINVAL;
 	if (!vm)
 		return -ENOTCONN;
-	rate = q.flags & DIRTYQUOTA_VCPU_QUOTA_F_SHARE ? DQ_RATE_SHARE : q.rate;
-	/* DQ_RATE_SHARE is not a rate anyone can ask for. */
-	if (rate == DQ_RATE_SHARE && !(q.flags & DIRTYQUOTA_VCPU_QUOTA_F_SHARE))
-		rate = DQ_RATE_SHARE - 1;
-	return dq_vcpu_set_rate(vm, q.vcpu_index, rate, &why);
+	return dq_vcpu_set_rate(vm, q.vcpu_index,
+				q.flags & DIRTYQUOTA_VCPU_QUOTA_F_SHARE, q.rate,
+				&why);
 }
 
 static long dq_ioc_wait(struct dq_file *dqf, void __user *uarg, size_t usize)

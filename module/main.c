@@ -12,32 +12,33 @@ static int __init dq_init(void)
 {
 	int ret;
 
+	/* Tracking starts with events for every VM: netlink goes first. */
+	ret = dq_nl_init();
+	if (ret)
+		goto err_nl;
 	ret = dq_vm_init();
 	if (ret)
 		goto err_vm;
 	ret = dq_dev_init();
 	if (ret)
 		goto err_dev;
-	ret = dq_nl_init();
-	if (ret)
-		goto err_nl;
 
 	pr_info("version %s loaded\n", DQ_VERSION);
 	return 0;
 
-err_nl:
-	dq_dev_exit();
 err_dev:
 	dq_vm_exit();
 err_vm:
+	dq_nl_exit();
+err_nl:
 	return ret;
 }
 
 static void __exit dq_exit(void)
 {
-	dq_nl_exit();
 	dq_dev_exit();
 	dq_vm_exit();
+	dq_nl_exit();
 }
 
 module_init(dq_init);

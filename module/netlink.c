@@ -1,30 +1,529 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family "dirtyquota": not implemented yet.
+ * The generic netlink family "dirtyquota": every tracked VM and vCPU for
+ * operators and policy daemons, their settings, and the "events" multicast
+ * group.  The interface is documented in uapi/linux/dirtyquota.h and
+ * specified in uapi/dirtyquota.yaml.
  */
+#include <linux/dirtyquota.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "compat.h"
 #include "netlink.h"
+#include "vm.h"
+
+enum {
+	DQ_MCGRP_EVENTS_ID,
+};
+
+static const struct genl_multicast_group dq_mcgrps[] = {
+	[DQ_MCGRP_EVENTS_ID] = { .name = DIRTYQUOTA_MCGRP_EVENTS },
+};
+
+/* Not const: 6.1's policy points at it through a plain pointer. */
+static struct netlink_range_validation dq_interval_range = {
+	.min = DIRTYQUOTA_INTERVAL_MIN_NS,
+	.max = DIRTYQUOTA_INTERVAL_MAX_NS,
+};
+
+static const struct nla_policy dq_vm_get_policy[DIRTYQUOTA_A_VM_ID + 1] = {
+	[DIRTYQUOTA_A_VM_ID]		= { .type = NLA_U64 },
+};
+
+static const struct nla_policy dq_vm_set_policy[DIRTYQUOTA_A_VM_POOL + 1] = {
+	[DIRTYQUOTA_A_VM_ID]		= { .type = NLA_U64 },
+	[DIRTYQUOTA_A_VM_MODE]		= NLA_POLICY_MAX(NLA_U32,
+							 __DIRTYQUOTA_MODE_MAX),
+	[DIRTYQUOTA_A_VM_BUDGET]	= { .type = NLA_U64 },
+	[DIRTYQUOTA_A_VM_INTERVAL_NS]	= NLA_POLICY_FULL_RANGE(NLA_U64,
+							&dq_interval_range),
+	[DIRTYQUOTA_A_VM_POOL]		= NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy dq_vcpu_get_policy[DIRTYQUOTA_A_VCPU_VM_ID + 1] = {
+	[DIRTYQUOTA_A_VCPU_VM_ID]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy dq_vcpu_set_policy[DIRTYQUOTA_A_VCPU_SHARE + 1] = {
+	[DIRTYQUOTA_A_VCPU_VM_ID]	= { .type = NLA_U64 },
+	[DIRTYQUOTA_A_VCPU_INDEX]	= { .type = NLA_U32 },
+	[DIRTYQUOTA_A_VCPU_RATE]	= { .type = NLA_U64 },
+	[DIRTYQUOTA_A_VCPU_SHARE]	= { .type = NLA_FLAG },
+};
+
+static struct genl_family dq_family;
+
+/* The reasons vm.c gives are string literals, as extack wants them. */
+static void dq_nl_why(struct netlink_ext_ack *extack, const char *why,
+		      const struct nlattr *attr)
+{
+	if (extack && why)
+		extack->_msg = why;
+	NL_SET_BAD_ATTR(extack, attr);
+}
+
+/*
+ * The netlink core lets the last of several equal attributes win; a request
+ * that names a value twice is more likely a bug than a wish: reject it.
+ */
+static int dq_nl_no_dups(const struct nlmsghdr *nlh,
+			 struct netlink_ext_ack *extack)
+{
+	unsigned long seen = 0;
+	struct nlattr *nla;
+	int rem;
+
+	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
+		int type = nla_type(nla);
+
+		if (type >= BITS_PER_LONG)
+			continue;	/* the policy rejects it */
+		if (__test_and_set_bit(type, &seen)) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "duplicate attribute");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static struct dq_vm *dq_nl_find_vm(struct nlattr *attr,
+				   struct netlink_ext_ack *extack)
+{
+	struct dq_vm *vm = dq_vm_find(nla_get_u64(attr));
+
+	if (!vm)
+		NL_SET_ERR_MSG_ATTR(extack, attr, "no such VM");
+	return vm;
+}
+
+static int dq_nl_put_u64(struct sk_buff *skb, int type, u64 value)
+{
+	/* The pad attribute is the first of both attribute sets. */
+	BUILD_BUG_ON((int)DIRTYQUOTA_A_VM_PAD != (int)DIRTYQUOTA_A_VCPU_PAD);
+	return nla_put_u64_64bit(skb, type, value, DIRTYQUOTA_A_VM_PAD);
+}
+
+static int dq_nl_fill_vm(struct sk_buff *skb, const struct dq_vm_info *v)
+{
+	if (dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_ID, v->id) ||
+	    nla_put_u32(skb, DIRTYQUOTA_A_VM_PID, v->pid) ||
+	    (v->comm[0] && nla_put_string(skb, DIRTYQUOTA_A_VM_COMM, v->comm)) ||
+	    nla_put_string(skb, DIRTYQUOTA_A_VM_STATS_ID, v->stats_id) ||
+	    nla_put_u32(skb, DIRTYQUOTA_A_VM_NR_VCPUS, v->nr_vcpus) ||
+	    nla_put_u32(skb, DIRTYQUOTA_A_VM_MODE, v->cfg.mode) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_BUDGET, v->cfg.budget) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_INTERVAL_NS, v->cfg.interval_ns) ||
+	    nla_put_u8(skb, DIRTYQUOTA_A_VM_POOL, v->cfg.pool) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_POOL_LEVEL, v->pool) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_POOL_CAP, v->pool_cap) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_BYTES_DIRTIED, v->bytes_dirtied) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_BYTES_UNATTRIBUTED,
+			  v->bytes_unattributed) ||
+	    nla_put_u8(skb, DIRTYQUOTA_A_VM_ATTACHED, v->attached) ||
+	    nla_put_u8(skb, DIRTYQUOTA_A_VM_EXIT_ALLOWED, v->exit_allowed) ||
+	    nla_put_u8(skb, DIRTYQUOTA_A_VM_DIRTY_LOGGING, v->dirty_logging))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int dq_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dq_vm_info v;
+	struct sk_buff *msg;
+	struct dq_vm *vm;
+	void *hdr;
+	int r;
+
+	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
+	    GENL_REQ_ATTR_CHECK(info, DIRTYQUOTA_A_VM_ID))
+		return -EINVAL;
+	vm = dq_nl_find_vm(info->attrs[DIRTYQUOTA_A_VM_ID], info->extack);
+	if (!vm)
+		return -ENOENT;
+	r = dq_vm_get_info(vm, &v);
+	dq_vm_put(vm);
+	if (r) {
+		NL_SET_ERR_MSG(info->extack, "the VM is being destroyed");
+		return r;
+	}
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &dq_family, 0, info->genlhdr->cmd);
+	if (!hdr || dq_nl_fill_vm(msg, &v)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int dq_nl_vm_get_start(struct netlink_callback *cb)
+{
+	return dq_nl_no_dups(cb->nlh, cb->extack);
+}
+
+/* cb->args[0]: the id to go on from.  With DIRTYQUOTA_A_VM_ID, that VM. */
+static int dq_nl_vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr *only = dq_dump_attrs(cb)[DIRTYQUOTA_A_VM_ID];
+	struct dq_vm_info v;
+	struct dq_vm *vm;
+	void *hdr;
+	u64 id;
+	int r;
+
+	if (only && cb->args[0] < nla_get_u64(only))
+		cb->args[0] = nla_get_u64(only);
+	while ((vm = dq_vm_next(cb->args[0]))) {
+		id = vm->id;
+		r = dq_vm_get_info(vm, &v);
+		dq_vm_put(vm);
+		if (only && id != nla_get_u64(only))
+			break;
+		cb->args[0] = id;
+		/* Being destroyed: it is no longer there to show. */
+		if (r) {
+			cb->args[0]++;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &dq_family, NLM_F_MULTI,
+				  DIRTYQUOTA_CMD_VM_GET);
+		if (!hdr)
+			break;
+		if (dq_nl_fill_vm(skb, &v)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0]++;
+	}
+	return skb->len;
+}
+
+static int dq_nl_fill_vcpu(struct sk_buff *skb, const struct dq_vcpu_snapshot *s)
+{
+	if (nla_put_u8(skb, DIRTYQUOTA_A_VCPU_TRACKED, s->tracked))
+		return -EMSGSIZE;
+	if (!s->tracked)
+		return 0;
+	if (dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_BYTES_DIRTIED,
+			  s->bytes_dirtied) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_DIRTY_RATE, s->dirty_rate) ||
+	    (s->own_rate &&
+	     dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_RATE, s->rate)) ||
+	    (s->limited &&
+	     (dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_BYTES_INTERVAL,
+			    s->bytes_interval) ||
+	      dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_QUOTA, s->quota))) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_STOPS, s->stops) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_THROTTLED_NS, s->throttled_ns) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_POOL_DRAWN, s->pool_drawn) ||
+	    nla_put_u8(skb, DIRTYQUOTA_A_VCPU_STOPPED, s->stopped))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * A vCPU dump holds a reference on its VM from start to done, in
+ * cb->args[0]; cb->args[1] is the index to go on from.
+ */
+static int dq_nl_vcpu_get_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = dq_dump_attrs(cb);
+	struct dq_vm *vm;
+
+	if (dq_nl_no_dups(cb->nlh, cb->extack) ||
+	    NL_REQ_ATTR_CHECK(cb->extack, NULL, attrs, DIRTYQUOTA_A_VCPU_VM_ID))
+		return -EINVAL;
+	vm = dq_nl_find_vm(attrs[DIRTYQUOTA_A_VCPU_VM_ID], cb->extack);
+	if (!vm)
+		return -ENOENT;
+	cb->args[0] = (long)vm;
+	cb->args[1] = 0;
+	return 0;
+}
+
+static int dq_nl_vcpu_get_done(struct netlink_callback *cb)
+{
+	struct dq_vm *vm = (struct dq_vm *)cb->args[0];
+
+	if (vm)
+		dq_vm_put(vm);
+	return 0;
+}
+
+static int dq_nl_vcpu_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct dq_vm *vm = (struct dq_vm *)cb->args[0];
+	struct dq_vcpu_snapshot s;
+	struct kvm_vcpu *vcpu;
+	unsigned long i;
+	struct kvm *kvm;
+	void *hdr;
+
+	/* Once the VM is gone, the dump ends with what it had sent. */
+	kvm = dq_vm_get_kvm(vm);
+	if (!kvm)
+		return 0;
+	for (i = cb->args[1]; i < atomic_read(&kvm->online_vcpus); i++) {
+		vcpu = kvm_get_vcpu(kvm, i);
+		if (!vcpu)
+			break;
+		dq_vcpu_snapshot(vm, vcpu, &s);
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &dq_family, NLM_F_MULTI,
+				  DIRTYQUOTA_CMD_VCPU_GET);
+		if (!hdr)
+			break;
+		if (dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_VM_ID, vm->id) ||
+		    nla_put_u32(skb, DIRTYQUOTA_A_VCPU_INDEX, i) ||
+		    nla_put_u32(skb, DIRTYQUOTA_A_VCPU_ID, vcpu->vcpu_id) ||
+		    dq_nl_fill_vcpu(skb, &s)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[1] = i;
+	kvm_put_kvm(kvm);
+	return skb->len;
+}
+
+static int dq_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct dq_config cfg = { 0 };
+	const char *why = NULL;
+	struct dq_vm *vm;
+	u32 set = 0;
+	int r;
+
+	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
+	    GENL_REQ_ATTR_CHECK(info, DIRTYQUOTA_A_VM_ID))
+		return -EINVAL;
+	if (a[DIRTYQUOTA_A_VM_MODE]) {
+		set |= DIRTYQUOTA_CFG_MODE;
+		cfg.mode = nla_get_u32(a[DIRTYQUOTA_A_VM_MODE]);
+	}
+	if (a[DIRTYQUOTA_A_VM_BUDGET]) {
+		set |= DIRTYQUOTA_CFG_BUDGET;
+		cfg.budget = nla_get_u64(a[DIRTYQUOTA_A_VM_BUDGET]);
+	}
+	if (a[DIRTYQUOTA_A_VM_INTERVAL_NS]) {
+		set |= DIRTYQUOTA_CFG_INTERVAL;
+		cfg.interval_ns = nla_get_u64(a[DIRTYQUOTA_A_VM_INTERVAL_NS]);
+	}
+	if (a[DIRTYQUOTA_A_VM_POOL]) {
+		set |= DIRTYQUOTA_CFG_POOL;
+		cfg.pool = nla_get_u8(a[DIRTYQUOTA_A_VM_POOL]);
+	}
+	if (!set) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give mode, budget, interval-ns or pool");
+		return -EINVAL;
+	}
+
+	vm = dq_nl_find_vm(a[DIRTYQUOTA_A_VM_ID], info->extack);
+	if (!vm)
+		return -ENOENT;
+	r = dq_vm_configure(vm, set, &cfg, &why);
+	dq_vm_put(vm);
+	if (r)
+		dq_nl_why(info->extack, why,
+			  r == -EPERM ? a[DIRTYQUOTA_A_VM_MODE] : NULL);
+	return r;
+}
+
+static int dq_nl_vcpu_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	const char *why = NULL;
+	struct dq_vm *vm;
+	bool share;
+	u64 rate;
+	int r;
+
+	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
+	    GENL_REQ_ATTR_CHECK(info, DIRTYQUOTA_A_VCPU_VM_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, DIRTYQUOTA_A_VCPU_INDEX))
+		return -EINVAL;
+	share = nla_get_flag(a[DIRTYQUOTA_A_VCPU_SHARE]);
+	if (share && a[DIRTYQUOTA_A_VCPU_RATE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[DIRTYQUOTA_A_VCPU_SHARE],
+				    "give either a rate or share, not both");
+		return -EINVAL;
+	}
+	if (!share && !a[DIRTYQUOTA_A_VCPU_RATE]) {
+		NL_SET_ERR_MSG(info->extack, "give a rate, or share");
+		return -EINVAL;
+	}
+	rate = share ? 0 : nla_get_u64(a[DIRTYQUOTA_A_VCPU_RATE]);
+
+	vm = dq_nl_find_vm(a[DIRTYQUOTA_A_VCPU_VM_ID], info->extack);
+	if (!vm)
+		return -ENOENT;
+	r = dq_vcpu_set_rate(vm, nla_get_u32(a[DIRTYQUOTA_A_VCPU_INDEX]),
+			     share, rate, &why);
+	dq_vm_put(vm);
+	if (r)
+		dq_nl_why(info->extack, why,
+			  r == -ENOENT ? a[DIRTYQUOTA_A_VCPU_INDEX] : NULL);
+	return r;
+}
+
+static const struct genl_ops dq_nl_ops[] = {
+	{
+		.cmd		= DIRTYQUOTA_CMD_VM_GET,
+		.doit		= dq_nl_vm_get_doit,
+		.start		= dq_nl_vm_get_start,
+		.dumpit		= dq_nl_vm_get_dumpit,
+		.policy		= dq_vm_get_policy,
+		.maxattr	= ARRAY_SIZE(dq_vm_get_policy) - 1,
+	},
+	{
+		.cmd		= DIRTYQUOTA_CMD_VM_SET,
+		.doit		= dq_nl_vm_set_doit,
+		.policy		= dq_vm_set_policy,
+		.maxattr	= ARRAY_SIZE(dq_vm_set_policy) - 1,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= DIRTYQUOTA_CMD_VCPU_GET,
+		.start		= dq_nl_vcpu_get_start,
+		.dumpit		= dq_nl_vcpu_get_dumpit,
+		.done		= dq_nl_vcpu_get_done,
+		.policy		= dq_vcpu_get_policy,
+		.maxattr	= ARRAY_SIZE(dq_vcpu_get_policy) - 1,
+	},
+	{
+		.cmd		= DIRTYQUOTA_CMD_VCPU_SET,
+		.doit		= dq_nl_vcpu_set_doit,
+		.policy		= dq_vcpu_set_policy,
+		.maxattr	= ARRAY_SIZE(dq_vcpu_set_policy) - 1,
+		.flags		= GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family dq_family __ro_after_init = {
+	.name		= DIRTYQUOTA_FAMILY_NAME,
+	.version	= DIRTYQUOTA_FAMILY_VERSION,
+	.module		= THIS_MODULE,
+	.ops		= dq_nl_ops,
+	.n_ops		= ARRAY_SIZE(dq_nl_ops),
+	.resv_start_op	= __DIRTYQUOTA_CMD_MAX,
+	.mcgrps		= dq_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(dq_mcgrps),
+};
+
+/*
+ * An event message, or NULL if nobody listens.  Events are sent from
+ * process context, never from the per-page path.
+ */
+static struct sk_buff *dq_nl_event_new(u8 cmd, void **hdr)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&dq_family, &init_net, DQ_MCGRP_EVENTS_ID))
+		return NULL;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &dq_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void dq_nl_event_send(struct sk_buff *skb, void *hdr, bool failed)
+{
+	if (failed) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&dq_family, skb, 0, DQ_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
+void dq_nl_vm_new(struct dq_vm *vm, const char *stats_id)
+{
+	char comm[TASK_COMM_LEN];
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = dq_nl_event_new(DIRTYQUOTA_CMD_VM_NEW_NTF, &hdr);
+	if (!skb)
+		return;
+	dq_vm_comm(vm->pid, comm);
+	dq_nl_event_send(skb, hdr,
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_ID, vm->id) ||
+			 nla_put_u32(skb, DIRTYQUOTA_A_VM_PID, vm->pid) ||
+			 (comm[0] &&
+			  nla_put_string(skb, DIRTYQUOTA_A_VM_COMM, comm)) ||
+			 nla_put_string(skb, DIRTYQUOTA_A_VM_STATS_ID, stats_id));
+}
+
+void dq_nl_vm_del(struct dq_vm *vm, u64 bytes_dirtied)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = dq_nl_event_new(DIRTYQUOTA_CMD_VM_DEL_NTF, &hdr);
+	if (!skb)
+		return;
+	dq_nl_event_send(skb, hdr,
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_ID, vm->id) ||
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_BYTES_DIRTIED,
+				       bytes_dirtied) ||
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_BYTES_UNATTRIBUTED,
+				       atomic64_read(&vm->count.bytes_unattributed)));
+}
+
+void dq_nl_mode_change(struct dq_vm *vm, u32 old_mode, u32 mode)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = dq_nl_event_new(DIRTYQUOTA_CMD_MODE_CHANGE_NTF, &hdr);
+	if (!skb)
+		return;
+	dq_nl_event_send(skb, hdr,
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_ID, vm->id) ||
+			 nla_put_u32(skb, DIRTYQUOTA_A_VM_MODE, mode) ||
+			 nla_put_u32(skb, DIRTYQUOTA_A_VM_OLD_MODE, old_mode));
+}
+
+void dq_nl_quota_full(struct dq_vm *vm, const struct dq_vcpu_full *e)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = dq_nl_event_new(DIRTYQUOTA_CMD_QUOTA_FULL_NTF, &hdr);
+	if (!skb)
+		return;
+	dq_nl_event_send(skb, hdr,
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_VM_ID, vm->id) ||
+			 nla_put_u32(skb, DIRTYQUOTA_A_VCPU_INDEX, e->index) ||
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_BYTES_INTERVAL,
+				       e->bytes_interval) ||
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_QUOTA, e->quota) ||
+			 dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_STOPS, e->stops));
+}
 
 int dq_nl_init(void)
 {
-	return 0;
+	return genl_register_family(&dq_family);
 }
 
 void dq_nl_exit(void)
 {
+	genl_unregister_family(&dq_family);
 }
 
-void dq_nl_vm_new(struct dq_vm *vm)
-{
-}
-
-void dq_nl_vm_del(struct dq_vm *vm)
-{
-}
-
-void dq_nl_mode_change(struct dq_vm *vm)
-{
-}
-
-void dq_nl_quota_full(struct dq_vm *vm, struct dq_vcpu *dv)
-{
-}
+MODULE_ALIAS_GENL_FAMILY(DIRTYQUOTA_FAMILY_NAME);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The rules of DIRTYQUOTA_IOC_GET_STATS that do not need the kernel.
+ * The rules of DIRTYQUOTA_IOC_GET_STATS and the dirty rate estimate, which
+ * do not need the kernel.
  */
 #include "stats.h"
 
@@ -37,4 +38,38 @@ void dq_stats_fill_vcpu(struct dirtyquota_vcpu_stats *e, u32 index, u32 id,
 	e->stops = s->stops;
 	e->throttled_ns = s->throttled_ns;
 	e->pool_drawn = s->pool_drawn;
+}
+
+void dq_rate_start(struct dq_rate *r, u64 now, u64 total)
+{
+	r->t0 = now;
+	r->t1 = now;
+	r->b0 = total;
+	r->b1 = total;
+}
+
+/*
+ * Bytes per second of a counter that reads @total at @now, over the time
+ * since the older sample: one to two windows when asked at least once a
+ * window, longer otherwise.  Saturates instead of overflowing.
+ */
+u64 dq_rate_update(struct dq_rate *r, u64 now, u64 total, u64 window_ns)
+{
+	u64 bytes, ns;
+
+	if (now < r->t1 || total < r->b1)
+		dq_rate_start(r, now, total);
+	if (now - r->t1 >= window_ns) {
+		r->t0 = r->t1;
+		r->b0 = r->b1;
+		r->t1 = now;
+		r->b1 = total;
+	}
+	ns = now - r->t0;
+	bytes = total - r->b0;
+	if (!ns)
+		return 0;
+	if (bytes / ns >= DIRTYQUOTA_UNLIMITED / 1000000000ULL)
+		return DIRTYQUOTA_UNLIMITED;
+	return mul_u64_u64_div_u64(bytes, 1000000000ULL, ns);
 }

@@ -7,12 +7,23 @@
 #include "pure.h"
 
 #define DQ_STATS_MAX_ENTRY_SIZE 4096
+#define DQ_RATE_WINDOW_NS	1000000000ULL
+
+/*
+ * A dirty rate estimate: two samples of a counter, the older at least one
+ * window before the newer one once the window has passed.
+ */
+struct dq_rate {
+	u64 t0, b0;
+	u64 t1, b1;
+};
 
 /* What the module knows of a vCPU at one moment. */
 struct dq_vcpu_snapshot {
 	bool tracked;
 	bool own_rate;
 	bool stopped;
+	bool limited;		/* not observing: bytes_interval, quota */
 	u64 bytes_dirtied;
 	u64 bytes_interval;
 	u64 quota;
@@ -20,11 +31,15 @@ struct dq_vcpu_snapshot {
 	u64 stops;
 	u64 throttled_ns;
 	u64 pool_drawn;
+	u64 dirty_rate;
 };
 
 int dq_stats_check(const struct dirtyquota_stats *req);
 u32 dq_stats_nr_entries(const struct dirtyquota_stats *req, u32 nr_vcpus);
 void dq_stats_fill_vcpu(struct dirtyquota_vcpu_stats *e, u32 index, u32 id,
 			const struct dq_vcpu_snapshot *s);
+
+void dq_rate_start(struct dq_rate *r, u64 now, u64 total);
+u64 dq_rate_update(struct dq_rate *r, u64 now, u64 total, u64 window_ns);
 
 #endif /* _DQ_STATS_H */

@@ -16,8 +16,10 @@
 #include <linux/list.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/pid_namespace.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "netlink.h"
 #include "vm.h"
 
@@ -149,14 +151,20 @@ static void dq_vcpu_fill_exit(struct dq_vm *vm, struct dq_vcpu *dv,
 /* At most one quota-full event per vCPU and interval. */
 static void dq_vcpu_note_full(struct dq_vm *vm, struct dq_vcpu *dv)
 {
+	struct dq_vcpu_full e;
 	bool first;
 
 	spin_lock_bh(&vm->qlock);
 	first = dv->event_interval != vm->interval_no + 1;
 	dv->event_interval = vm->interval_no + 1;
+	e.index = dv->index;
+	e.bytes_interval = dq_quota_used(&dv->q,
+					 READ_ONCE(dv->count.bytes_dirtied));
+	e.quota = dv->q.quota;
+	e.stops = dv->stops + 1;
 	spin_unlock_bh(&vm->qlock);
 	if (first)
-		dq_nl_quota_full(vm, dv);
+		dq_nl_quota_full(vm, &e);
 }
 
 static void dq_vcpu_rearm(struct kvm_vcpu *vcpu, struct dq_vcpu *dv)
@@ -232,7 +240,7 @@ static void *dq_vm_create(struct kvm *kvm)
 	mutex_lock(&dq_vms_lock);
 	list_add_tail(&vm->node, &dq_vms);
 	mutex_unlock(&dq_vms_lock);
-	dq_nl_vm_new(vm);
+	dq_nl_vm_new(vm, kvm->stats_id);
 	return vm;
 }
 
@@ -262,11 +270,28 @@ struct kvm *dq_vm_get_kvm(struct dq_vm *vm)
 	return kvm;
 }
 
+static u64 dq_vm_bytes_dirtied(struct dq_vm *vm)
+{
+	struct dq_vcpu *dv;
+	unsigned long i;
+	u64 bytes;
+
+	lockdep_assert_held(&vm->qlock);
+	bytes = vm->bytes_gone;
+	xa_for_each(&vm->vcpus, i, dv)
+		bytes += READ_ONCE(dv->count.bytes_dirtied);
+	return bytes;
+}
+
 static void dq_vm_destroy(struct kvm *kvm)
 {
 	struct dq_vm *vm = kvm->dirty_provider_data;
+	u64 bytes;
 
-	dq_nl_vm_del(vm);
+	spin_lock_bh(&vm->qlock);
+	bytes = dq_vm_bytes_dirtied(vm);
+	spin_unlock_bh(&vm->qlock);
+	dq_nl_vm_del(vm, bytes);
 	mutex_lock(&dq_vms_lock);
 	list_del(&vm->node);
 	mutex_unlock(&dq_vms_lock);
@@ -293,6 +318,7 @@ static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 	dv->id = vcpu->vcpu_id;
 	dv->count.bytes_dirtied = 0;
 	dq_quota_start(&dv->q, 0, DQ_UNLIMITED);
+	dq_rate_start(&dv->dirty_rate, ktime_get_ns(), 0);
 
 	if (xa_insert(&vm->vcpus, dv->index, dv, GFP_KERNEL_ACCOUNT)) {
 		kfree(dv);
@@ -314,6 +340,7 @@ static void dq_vcpu_destroy(struct kvm_vcpu *vcpu)
 	spin_lock_bh(&vm->qlock);
 	xa_erase(&vm->vcpus, dv->index);
 	vm->nr_vcpus--;
+	vm->bytes_gone += READ_ONCE(dv->count.bytes_dirtied);
 	spin_unlock_bh(&vm->qlock);
 	kfree_rcu(dv, rcu);
 }
@@ -349,6 +376,7 @@ static int dq_config_check(u32 set, const struct dq_config *new,
 static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 {
 	u64 now = ktime_get_ns(), next;
+	u32 old_mode = vm->cfg.mode;
 	bool restart, run;
 	struct dq_vcpu *dv;
 	unsigned long i;
@@ -392,8 +420,8 @@ static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 	else
 		hrtimer_cancel(&vm->timer);
 	wake_up_all(&vm->wq);
-	if (set & DIRTYQUOTA_CFG_MODE)
-		dq_nl_mode_change(vm);
+	if (vm->cfg.mode != old_mode)
+		dq_nl_mode_change(vm, old_mode, vm->cfg.mode);
 }
 
 /* The one place where a VM's settings change. */
@@ -446,10 +474,18 @@ void dq_vm_detach(struct dq_vm *vm, struct dq_file *dqf)
 	mutex_unlock(&vm->lock);
 }
 
-int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, u64 rate, const char **why)
+/* Gives a vCPU its own @rate, or with @share puts it back on the share. */
+int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
+		     const char **why)
 {
 	struct dq_vcpu *dv;
 	int r = 0;
+
+	/* DQ_RATE_SHARE is not a rate anyone can ask for. */
+	if (share)
+		rate = DQ_RATE_SHARE;
+	else if (rate == DQ_RATE_SHARE)
+		rate--;
 
 	mutex_lock(&vm->lock);
 	if (vm->dead) {
@@ -509,12 +545,15 @@ void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 	spin_lock_bh(&vm->qlock);
 	dq_vm_roll(vm, ktime_get_ns());
 	observe = vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE;
+	s->limited = !observe;
 	s->own_rate = dv->rate != DQ_RATE_SHARE;
 	s->rate = dv->rate;
 	s->stopped = dv->stopped;
 	s->stops = dv->stops;
 	s->throttled_ns = dv->throttled_ns;
 	s->pool_drawn = dv->pool_drawn;
+	s->dirty_rate = dq_rate_update(&dv->dirty_rate, ktime_get_ns(),
+				       s->bytes_dirtied, DQ_RATE_WINDOW_NS);
 	if (!observe) {
 		s->bytes_interval = dq_quota_used(&dv->q, s->bytes_dirtied);
 		s->quota = dv->q.quota;
@@ -539,26 +578,86 @@ struct dq_vm *dq_vm_find(u64 id)
 	return found;
 }
 
-/*
- * Calls @fn for every VM from id @from_id on, in id order, until it returns
- * nonzero; returns that.  @fn runs under the lock of the VM list: it must
- * not destroy VMs or call back into this file's list functions.
- */
-int dq_vm_walk(u64 from_id, int (*fn)(struct dq_vm *vm, void *arg), void *arg)
+/* The VM with the lowest id from @from_id on, with a reference, or NULL. */
+struct dq_vm *dq_vm_next(u64 from_id)
 {
-	struct dq_vm *vm;
-	int r = 0;
+	struct dq_vm *vm, *found = NULL;
 
 	mutex_lock(&dq_vms_lock);
 	list_for_each_entry(vm, &dq_vms, node) {
-		if (vm->id < from_id)
-			continue;
-		r = fn(vm, arg);
-		if (r)
+		if (vm->id >= from_id) {
+			kref_get(&vm->ref);
+			found = vm;
 			break;
+		}
 	}
 	mutex_unlock(&dq_vms_lock);
-	return r;
+	return found;
+}
+
+/* The name of process @pid, or "" if it is gone. */
+void dq_vm_comm(pid_t pid, char *comm)
+{
+	struct task_struct *task;
+
+	comm[0] = '\0';
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
+	if (task)
+		__get_task_comm(comm, TASK_COMM_LEN, task);
+	rcu_read_unlock();
+}
+
+static bool dq_kvm_dirty_logging(struct kvm *kvm)
+{
+	struct kvm_memory_slot *slot;
+	bool on = false;
+	int as, bkt, idx;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	for (as = 0; as < dq_nr_address_spaces(kvm) && !on; as++) {
+		kvm_for_each_memslot(slot, bkt, __kvm_memslots(kvm, as)) {
+			if (slot->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+				on = true;
+				break;
+			}
+		}
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	return on;
+}
+
+int dq_vm_get_info(struct dq_vm *vm, struct dq_vm_info *info)
+{
+	struct kvm *kvm;
+
+	kvm = dq_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+	memset(info, 0, sizeof(*info));
+	info->id = vm->id;
+	info->pid = vm->pid;
+	dq_vm_comm(vm->pid, info->comm);
+	strscpy(info->stats_id, kvm->stats_id, sizeof(info->stats_id));
+	info->dirty_logging = dq_kvm_dirty_logging(kvm);
+	info->bytes_unattributed = atomic64_read(&vm->count.bytes_unattributed);
+
+	mutex_lock(&vm->lock);
+	info->attached = vm->attached;
+	info->exit_allowed = vm->exit_allowed;
+	mutex_unlock(&vm->lock);
+
+	spin_lock_bh(&vm->qlock);
+	dq_vm_roll(vm, ktime_get_ns());
+	info->cfg = vm->cfg;
+	info->pool = vm->pool;
+	info->pool_cap = vm->pool_cap;
+	info->nr_vcpus = vm->nr_vcpus;
+	info->bytes_dirtied = dq_vm_bytes_dirtied(vm);
+	spin_unlock_bh(&vm->qlock);
+
+	kvm_put_kvm(kvm);
+	return 0;
 }
 
 static const struct kvm_dirty_provider_ops dq_provider_ops = {

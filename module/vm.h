@@ -3,8 +3,10 @@
 #define _DQ_VM_H
 
 #include <linux/hrtimer.h>
+#include <linux/kvm_host.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -51,6 +53,7 @@ struct dq_vm {
 	u64 interval_no;		/* the last interval rolled */
 	u64 pool;
 	u64 pool_cap;
+	u64 bytes_gone;			/* dirtied by destroyed vCPUs */
 	struct xarray vcpus;		/* vcpu_idx -> struct dq_vcpu */
 
 	struct hrtimer timer;		/* rolls intervals unless observing */
@@ -71,6 +74,7 @@ struct dq_vcpu {
 	u64 throttled_ns;
 	bool stopped;
 	u64 event_interval;		/* last quota-full event, +1 */
+	struct dq_rate dirty_rate;
 	u32 index;
 	u32 id;
 	struct rcu_head rcu;
@@ -78,8 +82,33 @@ struct dq_vcpu {
 
 #define DQ_RATE_SHARE	((u64)-2)
 
+/* What the control plane shows of a VM. */
+struct dq_vm_info {
+	u64 id;
+	pid_t pid;
+	u32 nr_vcpus;
+	struct dq_config cfg;
+	u64 pool;
+	u64 pool_cap;
+	u64 bytes_dirtied;
+	u64 bytes_unattributed;
+	bool attached;
+	bool exit_allowed;
+	bool dirty_logging;
+	char comm[TASK_COMM_LEN];
+	char stats_id[KVM_STATS_NAME_SIZE];
+};
+
+/* A quota-full event. */
+struct dq_vcpu_full {
+	u32 index;
+	u64 bytes_interval;
+	u64 quota;
+	u64 stops;
+};
+
 struct dq_vm *dq_vm_find(u64 id);
-int dq_vm_walk(u64 from_id, int (*fn)(struct dq_vm *vm, void *arg), void *arg);
+struct dq_vm *dq_vm_next(u64 from_id);
 int dq_vm_init(void);
 void dq_vm_exit(void);
 void dq_vm_put(struct dq_vm *vm);
@@ -90,7 +119,10 @@ int dq_vm_configure(struct dq_vm *vm, u32 set, const struct dq_config *new,
 		    const char **why);
 void dq_vm_get_config(struct dq_vm *vm, struct dq_config *cfg, u64 *pool,
 		      u64 *pool_cap);
-int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, u64 rate, const char **why);
+void dq_vm_comm(pid_t pid, char *comm);
+int dq_vm_get_info(struct dq_vm *vm, struct dq_vm_info *info);
+int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
+		     const char **why);
 int dq_vcpu_wait(struct dq_vm *vm, u32 index);
 void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 		      struct dq_vcpu_snapshot *s);

@@ -33,7 +33,7 @@ die() { echo "deps: $*" >&2; exit 1; }
 
 tools=(qemu-system-x86 busybox-static cpio gzip xz-utils kmod patch make gcc
        libc6-dev libcmocka-dev libnl-genl-3-dev libnl-3-dev pkg-config flex
-       bison libelf-dev bc rsync sparse)
+       bison libelf-dev bc rsync sparse python3-yaml python3-jsonschema)
 pkgs=("linux-headers-$abi=$ver" "$src=$ver" "${tools[@]}")
 
 missing=()

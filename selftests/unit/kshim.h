@@ -29,4 +29,9 @@ static inline u64 dq_shim_min(u64 a, u64 b)
 
 #define min(a, b)		dq_shim_min((a), (b))
 
+static inline u64 mul_u64_u64_div_u64(u64 a, u64 b, u64 c)
+{
+	return (u64)((unsigned __int128)a * b / c);
+}
+
 #endif /* _DQ_KSHIM_H */

@@ -124,6 +124,74 @@ static void uapi_layout(void **state)
 	assert_int_equal(offsetof(struct dirtyquota_stats, bytes_unattributed), 32);
 }
 
+#define SEC	1000000000ULL
+#define MS	1000000ULL
+
+/* A steady 1 MiB/s, asked every 100 ms, reads as exactly 1 MiB/s. */
+static void rate_steady(void **state)
+{
+	struct dq_rate r;
+	u64 t, total = 0;
+
+	dq_rate_start(&r, 5 * SEC, 0);
+	assert_int_equal(dq_rate_update(&r, 5 * SEC, 0, SEC), 0);
+	for (t = 5 * SEC + 100 * MS; t <= 9 * SEC; t += 100 * MS) {
+		total += (1 << 20) / 10;
+		assert_int_equal(dq_rate_update(&r, t, total, SEC),
+				 (1 << 20) / 10 * 10);
+	}
+}
+
+/* After a burst, one idle window asked through brings the rate to 0. */
+static void rate_forgets(void **state)
+{
+	struct dq_rate r;
+	u64 t;
+
+	dq_rate_start(&r, 0, 0);
+	assert_int_equal(dq_rate_update(&r, SEC, 4 * SEC, SEC), 4 * SEC);
+	for (t = SEC + 100 * MS; t < 2 * SEC; t += 100 * MS)
+		assert_int_equal(dq_rate_update(&r, t, 4 * SEC, SEC),
+				 4 * SEC * SEC / t);
+	assert_int_equal(dq_rate_update(&r, 2 * SEC, 4 * SEC, SEC), 0);
+	assert_int_equal(dq_rate_update(&r, 2 * SEC + 1, 4 * SEC + 4096, SEC),
+			 4096 * SEC / (SEC + 1));
+}
+
+/* Asked rarely, it averages over the time since it was last asked. */
+static void rate_rarely_asked(void **state)
+{
+	struct dq_rate r;
+
+	dq_rate_start(&r, 0, 0);
+	assert_int_equal(dq_rate_update(&r, 10 * SEC, 40960, SEC), 4096);
+	/* Within the window the older sample stays: 10 s ago. */
+	assert_int_equal(dq_rate_update(&r, 10 * SEC + 500 * MS, 81920,
+					SEC), 81920 * 1000 / 10500);
+	assert_int_equal(dq_rate_update(&r, 12 * SEC, 81920, SEC),
+			 40960 / 2);
+}
+
+static void rate_extremes(void **state)
+{
+	struct dq_rate r;
+
+	/* No time passed: no rate, not a division by zero. */
+	dq_rate_start(&r, SEC, 0);
+	assert_int_equal(dq_rate_update(&r, SEC, 1 << 20, SEC), 0);
+	/* More than 2^64 bytes per second saturates. */
+	assert_true(dq_rate_update(&r, SEC + 1, 1ULL << 40, SEC) ==
+		    DIRTYQUOTA_UNLIMITED);
+	/* A huge count over a long uptime does not overflow. */
+	dq_rate_start(&r, 0, 0);
+	assert_true(dq_rate_update(&r, 1ULL << 62, ~0ULL, SEC) ==
+		    (u64)((unsigned __int128)~0ULL * SEC / (1ULL << 62)));
+	/* A clock or counter going back starts over. */
+	dq_rate_start(&r, 10 * SEC, 1 << 20);
+	assert_int_equal(dq_rate_update(&r, 5 * SEC, 0, SEC), 0);
+	assert_int_equal(dq_rate_update(&r, 6 * SEC, 4096, SEC), 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +202,10 @@ int main(void)
 		cmocka_unit_test(stats_entries_are_capped),
 		cmocka_unit_test(stats_fill_vcpu),
 		cmocka_unit_test(uapi_layout),
+		cmocka_unit_test(rate_steady),
+		cmocka_unit_test(rate_forgets),
+		cmocka_unit_test(rate_rarely_asked),
+		cmocka_unit_test(rate_extremes),
 	};
 
 	return cmocka_run_group_tests_name("dirtyquota module logic", tests, NULL, NULL);

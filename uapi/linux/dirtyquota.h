@@ -103,6 +103,84 @@
  *	dirty memory again; returns at once if it may.
  *	Errors: ENOTCONN, ENODEV, EINVAL, ENOENT, EINTR (a signal arrived).
  *
+ * Generic netlink family "dirtyquota"
+ * -----------------------------------
+ * Operators and policy daemons see and steer every VM on the host through
+ * the generic netlink family DIRTYQUOTA_FAMILY_NAME, version
+ * DIRTYQUOTA_FAMILY_VERSION, without the VMM's help.  Its specification is
+ * uapi/dirtyquota.yaml, in the kernel's netlink-spec format.  Resolving the
+ * family loads dirtyquota.ko.  Everyone may read and listen; the set
+ * commands need CAP_NET_ADMIN (GENL_ADMIN_PERM: the netlink core answers
+ * EPERM, without an extended ack message, before the request reaches
+ * dirtyquota).  Every other rejection carries an extended ack message and,
+ * where one attribute is at fault, points at it.  Attributes are checked
+ * strictly: unknown attributes, wrong types, attributes given twice and
+ * values out of range are rejected (EINVAL or ERANGE), and nothing is
+ * changed.  The family lives in the initial network namespace.
+ *
+ * DIRTYQUOTA_CMD_VM_GET
+ *	do: DIRTYQUOTA_A_VM_ID (required); dump: no attributes, every VM.
+ *	One message per VM, in the attribute set DIRTYQUOTA_A_VM_*:
+ *	ID (u64): a number given when dirtyquota starts tracking the VM,
+ *	  never reused while the module is loaded;
+ *	PID (u32): the process that created the VM, in the initial PID
+ *	  namespace; COMM (string): that process's name, if it still runs;
+ *	STATS_ID (string): KVM's name of the VM ("kvm-<pid>", as in
+ *	  KVM_GET_STATS_FD and debugfs);
+ *	NR_VCPUS (u32); MODE (u32, enum dirtyquota_mode); BUDGET (u64,
+ *	  bytes/s, or DIRTYQUOTA_UNLIMITED); INTERVAL_NS (u64); POOL (u8: 1
+ *	  on, 0 off); POOL_LEVEL, POOL_CAP (u64, bytes; 0 in observe mode);
+ *	BYTES_DIRTIED (u64): sum over its vCPUs; BYTES_UNATTRIBUTED (u64);
+ *	ATTACHED (u8): a /dev/dirtyquota file is attached; EXIT_ALLOWED
+ *	  (u8): it asked for DIRTYQUOTA_ATTACH_F_EXIT; DIRTY_LOGGING (u8):
+ *	  dirty logging is on for at least one memslot.
+ *	Errors: ENOENT (no such VM).
+ *
+ * DIRTYQUOTA_CMD_VCPU_GET
+ *	dump: DIRTYQUOTA_A_VCPU_VM_ID (required).  One message per vCPU of
+ *	that VM, by index, in the attribute set DIRTYQUOTA_A_VCPU_*:
+ *	VM_ID (u64); INDEX (u32): position in KVM's vCPU array; ID (u32):
+ *	  the id passed to KVM_CREATE_VCPU; TRACKED (u8): 0 if dirtyquota
+ *	  could not track this vCPU, and then no counter follows;
+ *	BYTES_DIRTIED (u64): since the vCPU was first tracked;
+ *	DIRTY_RATE (u64): bytes/s dirtied, averaged over the last one to two
+ *	  seconds (over a longer time if nobody asked for a while);
+ *	RATE (u64): the vCPU's own rate, bytes/s or DIRTYQUOTA_UNLIMITED,
+ *	  present only when it has one, else it is on the equal share;
+ *	then, outside observe mode: BYTES_INTERVAL (u64): dirtied this
+ *	  interval; QUOTA (u64): may dirty this interval, pool draws
+ *	  included; and always STOPS (u64), THROTTLED_NS (u64), POOL_DRAWN
+ *	  (u64), STOPPED (u8): held back right now.
+ *	Errors: ENOENT (no such VM).
+ *
+ * DIRTYQUOTA_CMD_VM_SET (CAP_NET_ADMIN)
+ *	DIRTYQUOTA_A_VM_ID (required) and at least one of MODE, BUDGET,
+ *	INTERVAL_NS, POOL, with the meaning and effect of
+ *	DIRTYQUOTA_IOC_SET_VM.  Errors: ENOENT (no such VM), ENODEV (the VM
+ *	is being destroyed), EINVAL (nothing to set, bad value), ERANGE
+ *	(INTERVAL_NS out of range), EPERM (exit mode, and the attached VMM
+ *	did not ask for it).
+ *
+ * DIRTYQUOTA_CMD_VCPU_SET (CAP_NET_ADMIN)
+ *	DIRTYQUOTA_A_VCPU_VM_ID, DIRTYQUOTA_A_VCPU_INDEX (required) and
+ *	exactly one of DIRTYQUOTA_A_VCPU_RATE (u64: the vCPU's own rate, as
+ *	in DIRTYQUOTA_IOC_SET_VCPU_QUOTA) and DIRTYQUOTA_A_VCPU_SHARE (flag:
+ *	back on the equal share).  Errors: ENOENT (no such VM or vCPU),
+ *	ENODEV, EINVAL.
+ *
+ * Multicast group DIRTYQUOTA_MCGRP_EVENTS ("events")
+ *	DIRTYQUOTA_CMD_VM_NEW_NTF: dirtyquota tracks a new VM (also for
+ *	  every VM that exists when the module loads): VM ID, PID, COMM,
+ *	  STATS_ID.
+ *	DIRTYQUOTA_CMD_VM_DEL_NTF: the VM is destroyed, or the module is
+ *	  unloaded: VM ID, BYTES_DIRTIED, BYTES_UNATTRIBUTED.
+ *	DIRTYQUOTA_CMD_MODE_CHANGE_NTF: VM ID, MODE, OLD_MODE.
+ *	DIRTYQUOTA_CMD_QUOTA_FULL_NTF: a vCPU was stopped because it used its
+ *	  quota: VCPU VM_ID, INDEX, BYTES_INTERVAL, QUOTA, STOPS.  At most one
+ *	  per vCPU and interval; sent by the stopped vCPU's thread before it
+ *	  sleeps or exits, never while a page is being recorded.
+ *	Events are built only while someone listens.
+ *
  * KVM_EXIT_DIRTY_QUOTA_FULL
  * -------------------------
  * The exit reason KVM_RUN returns when a vCPU reached its dirty quota and
@@ -235,6 +313,70 @@ struct dirtyquota_vcpu_quota {
 struct dirtyquota_wait {
 	__u32 vcpu_index;
 	__u32 flags;		/* none defined, must be 0 */
+};
+
+/* The generic netlink family; see uapi/dirtyquota.yaml. */
+#define DIRTYQUOTA_FAMILY_NAME		"dirtyquota"
+#define DIRTYQUOTA_FAMILY_VERSION	1
+#define DIRTYQUOTA_MCGRP_EVENTS		"events"
+
+enum {
+	DIRTYQUOTA_A_VM_PAD = 1,
+	DIRTYQUOTA_A_VM_ID,
+	DIRTYQUOTA_A_VM_PID,
+	DIRTYQUOTA_A_VM_COMM,
+	DIRTYQUOTA_A_VM_STATS_ID,
+	DIRTYQUOTA_A_VM_NR_VCPUS,
+	DIRTYQUOTA_A_VM_MODE,
+	DIRTYQUOTA_A_VM_OLD_MODE,
+	DIRTYQUOTA_A_VM_BUDGET,
+	DIRTYQUOTA_A_VM_INTERVAL_NS,
+	DIRTYQUOTA_A_VM_POOL,
+	DIRTYQUOTA_A_VM_POOL_LEVEL,
+	DIRTYQUOTA_A_VM_POOL_CAP,
+	DIRTYQUOTA_A_VM_BYTES_DIRTIED,
+	DIRTYQUOTA_A_VM_BYTES_UNATTRIBUTED,
+	DIRTYQUOTA_A_VM_ATTACHED,
+	DIRTYQUOTA_A_VM_EXIT_ALLOWED,
+	DIRTYQUOTA_A_VM_DIRTY_LOGGING,
+
+	__DIRTYQUOTA_A_VM_MAX,
+	DIRTYQUOTA_A_VM_MAX = (__DIRTYQUOTA_A_VM_MAX - 1)
+};
+
+enum {
+	DIRTYQUOTA_A_VCPU_PAD = 1,
+	DIRTYQUOTA_A_VCPU_VM_ID,
+	DIRTYQUOTA_A_VCPU_INDEX,
+	DIRTYQUOTA_A_VCPU_ID,
+	DIRTYQUOTA_A_VCPU_TRACKED,
+	DIRTYQUOTA_A_VCPU_BYTES_DIRTIED,
+	DIRTYQUOTA_A_VCPU_DIRTY_RATE,
+	DIRTYQUOTA_A_VCPU_RATE,
+	DIRTYQUOTA_A_VCPU_SHARE,
+	DIRTYQUOTA_A_VCPU_BYTES_INTERVAL,
+	DIRTYQUOTA_A_VCPU_QUOTA,
+	DIRTYQUOTA_A_VCPU_STOPS,
+	DIRTYQUOTA_A_VCPU_THROTTLED_NS,
+	DIRTYQUOTA_A_VCPU_POOL_DRAWN,
+	DIRTYQUOTA_A_VCPU_STOPPED,
+
+	__DIRTYQUOTA_A_VCPU_MAX,
+	DIRTYQUOTA_A_VCPU_MAX = (__DIRTYQUOTA_A_VCPU_MAX - 1)
+};
+
+enum {
+	DIRTYQUOTA_CMD_VM_GET = 1,
+	DIRTYQUOTA_CMD_VM_SET,
+	DIRTYQUOTA_CMD_VCPU_GET,
+	DIRTYQUOTA_CMD_VCPU_SET,
+	DIRTYQUOTA_CMD_VM_NEW_NTF,
+	DIRTYQUOTA_CMD_VM_DEL_NTF,
+	DIRTYQUOTA_CMD_MODE_CHANGE_NTF,
+	DIRTYQUOTA_CMD_QUOTA_FULL_NTF,
+
+	__DIRTYQUOTA_CMD_MAX,
+	DIRTYQUOTA_CMD_MAX = (__DIRTYQUOTA_CMD_MAX - 1)
 };
 
 #define DIRTYQUOTA_IOC_MAGIC		0xDA
