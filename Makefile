@@ -2,12 +2,13 @@
 #
 # dirtyquota: per-vCPU dirty memory quotas for KVM.
 #
-#   make            patched KVM modules, dirtyquota.ko, tests
+#   make            patched KVM modules, dirtyquota.ko, dqctl, tests
 #   make check      everything, then the unit tests and the QEMU sandbox suite
 #                   on Linux 6.1; KERNEL=6.12 for the 6.12 line
 #   make demo       a small VM in the sandbox and its per-vCPU counters
 #   make style      checkpatch --strict over the module and the core patches
 #   make sparse     sparse over the module
+#   make install    dqctl, its man page and bash completion (PREFIX, DESTDIR)
 #
 # Run as root on Debian 12: the first `make check` installs what it needs.
 
@@ -33,9 +34,10 @@ DQ_VERSION	:= $(shell cat $(CURDIR)/VERSION)$(shell git -C $(CURDIR) describe --
 
 MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbuild
 
-.PHONY: all deps kvm module module-src unit selftests check demo style sparse clean
+.PHONY: all deps kvm module module-src tools unit selftests check demo style \
+	sparse install clean
 
-all: kvm module selftests
+all: kvm module tools selftests
 
 deps:
 	@scripts/install-deps.sh $(KERNEL_ABI)
@@ -68,12 +70,23 @@ module: kvm module-src
 	@$(MODULE_KBUILD) W=1 modules
 	@cp $(MODULE_BUILD)/module/dirtyquota.ko $(DQ_KO)
 
+# dqctl for this host, and a static one for the sandbox's busybox.
+DQCTL		:= $(MAKE) -s --no-print-directory -C tools/dqctl
+
+tools:
+	@echo "tools: building dqctl $(DQ_VERSION)"
+	@$(DQCTL) OUT=$(BUILD)/dqctl
+	@$(DQCTL) OUT=$(BUILD)/dqctl-static STATIC=1 2>&1 | \
+		{ grep -Ev 'libnl-3.a|statically linked applications requires at runtime' || true; }
+
 unit:
 	@$(MAKE) --no-print-directory -C selftests/unit OUT=$(BUILD)/unit
+	@$(DQCTL) OUT=$(BUILD)/dqctl tests
 
-selftests:
+selftests: tools
 	@$(MAKE) --no-print-directory -C selftests KSRC_TARBALL=$(KSRC_TARBALL) \
 		OUT=$(SELFTESTS)
+	@cp $(BUILD)/dqctl-static/dqctl $(SELFTESTS)/
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
@@ -81,7 +94,7 @@ check: deps
 	@sandbox/check.sh --image-dir $(IMAGE_DIR) \
 		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
 		--selftests $(SELFTESTS) --unit $(BUILD)/unit \
-		--out $(BUILD)/check-$(KERNEL_ABI)
+		--unit $(BUILD)/dqctl/tests --out $(BUILD)/check-$(KERNEL_ABI)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -106,6 +119,9 @@ style: $(if $(SCHEMA_TARBALL),$(SCHEMA))
 
 sparse: kvm module-src
 	@$(MODULE_KBUILD) C=2 modules
+
+install:
+	@$(MAKE) --no-print-directory -C tools/dqctl OUT=$(BUILD)/dqctl install
 
 clean:
 	rm -rf $(BUILD)

@@ -87,6 +87,17 @@ static int dq_nl_no_dups(const struct nlmsghdr *nlh,
 	return 0;
 }
 
+/* Like GENL_REQ_ATTR_CHECK(), with a message as well as the missing type. */
+static bool dq_nl_missing(struct nlattr **attrs, int type,
+			  struct netlink_ext_ack *extack)
+{
+	if (attrs[type])
+		return false;
+	NL_SET_ERR_MSG(extack, "missing required attribute");
+	NL_SET_ERR_ATTR_MISS(extack, NULL, type);
+	return true;
+}
+
 static struct dq_vm *dq_nl_find_vm(struct nlattr *attr,
 				   struct netlink_ext_ack *extack)
 {
@@ -136,7 +147,7 @@ static int dq_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int r;
 
 	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
-	    GENL_REQ_ATTR_CHECK(info, DIRTYQUOTA_A_VM_ID))
+	    dq_nl_missing(info->attrs, DIRTYQUOTA_A_VM_ID, info->extack))
 		return -EINVAL;
 	vm = dq_nl_find_vm(info->attrs[DIRTYQUOTA_A_VM_ID], info->extack);
 	if (!vm)
@@ -160,8 +171,15 @@ static int dq_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int dq_nl_vm_get_start(struct netlink_callback *cb)
+/*
+ * Dumps check their request in the first dumpit call, not in start: 6.1
+ * gives start no extack.  cb->args[1] is set once that is done.
+ */
+static int dq_nl_dump_first(struct netlink_callback *cb)
 {
+	if (cb->args[1])
+		return 0;
+	cb->args[1] = 1;
 	return dq_nl_no_dups(cb->nlh, cb->extack);
 }
 
@@ -175,6 +193,9 @@ static int dq_nl_vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	u64 id;
 	int r;
 
+	r = dq_nl_dump_first(cb);
+	if (r)
+		return r;
 	if (only && cb->args[0] < nla_get_u64(only))
 		cb->args[0] = nla_get_u64(only);
 	while ((vm = dq_vm_next(cb->args[0]))) {
@@ -228,22 +249,24 @@ static int dq_nl_fill_vcpu(struct sk_buff *skb, const struct dq_vcpu_snapshot *s
 }
 
 /*
- * A vCPU dump holds a reference on its VM from start to done, in
- * cb->args[0]; cb->args[1] is the index to go on from.
+ * A vCPU dump holds a reference on its VM from its first call to done, in
+ * cb->args[0]; cb->args[2] is the index to go on from.
  */
-static int dq_nl_vcpu_get_start(struct netlink_callback *cb)
+static int dq_nl_vcpu_get_first(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = dq_dump_attrs(cb);
 	struct dq_vm *vm;
+	int r;
 
-	if (dq_nl_no_dups(cb->nlh, cb->extack) ||
-	    NL_REQ_ATTR_CHECK(cb->extack, NULL, attrs, DIRTYQUOTA_A_VCPU_VM_ID))
+	r = dq_nl_dump_first(cb);
+	if (r)
+		return r;
+	if (dq_nl_missing(attrs, DIRTYQUOTA_A_VCPU_VM_ID, cb->extack))
 		return -EINVAL;
 	vm = dq_nl_find_vm(attrs[DIRTYQUOTA_A_VCPU_VM_ID], cb->extack);
 	if (!vm)
 		return -ENOENT;
 	cb->args[0] = (long)vm;
-	cb->args[1] = 0;
 	return 0;
 }
 
@@ -259,18 +282,25 @@ static int dq_nl_vcpu_get_done(struct netlink_callback *cb)
 static int dq_nl_vcpu_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
-	struct dq_vm *vm = (struct dq_vm *)cb->args[0];
 	struct dq_vcpu_snapshot s;
 	struct kvm_vcpu *vcpu;
+	struct dq_vm *vm;
 	unsigned long i;
 	struct kvm *kvm;
 	void *hdr;
+	int r;
 
+	if (!cb->args[0]) {
+		r = dq_nl_vcpu_get_first(cb);
+		if (r)
+			return r;
+	}
+	vm = (struct dq_vm *)cb->args[0];
 	/* Once the VM is gone, the dump ends with what it had sent. */
 	kvm = dq_vm_get_kvm(vm);
 	if (!kvm)
 		return 0;
-	for (i = cb->args[1]; i < atomic_read(&kvm->online_vcpus); i++) {
+	for (i = cb->args[2]; i < atomic_read(&kvm->online_vcpus); i++) {
 		vcpu = kvm_get_vcpu(kvm, i);
 		if (!vcpu)
 			break;
@@ -289,7 +319,7 @@ static int dq_nl_vcpu_get_dumpit(struct sk_buff *skb,
 		}
 		genlmsg_end(skb, hdr);
 	}
-	cb->args[1] = i;
+	cb->args[2] = i;
 	kvm_put_kvm(kvm);
 	return skb->len;
 }
@@ -304,7 +334,7 @@ static int dq_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 	int r;
 
 	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
-	    GENL_REQ_ATTR_CHECK(info, DIRTYQUOTA_A_VM_ID))
+	    dq_nl_missing(a, DIRTYQUOTA_A_VM_ID, info->extack))
 		return -EINVAL;
 	if (a[DIRTYQUOTA_A_VM_MODE]) {
 		set |= DIRTYQUOTA_CFG_MODE;
@@ -349,8 +379,8 @@ static int dq_nl_vcpu_set_doit(struct sk_buff *skb, struct genl_info *info)
 	int r;
 
 	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
-	    GENL_REQ_ATTR_CHECK(info, DIRTYQUOTA_A_VCPU_VM_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, DIRTYQUOTA_A_VCPU_INDEX))
+	    dq_nl_missing(a, DIRTYQUOTA_A_VCPU_VM_ID, info->extack) ||
+	    dq_nl_missing(a, DIRTYQUOTA_A_VCPU_INDEX, info->extack))
 		return -EINVAL;
 	share = nla_get_flag(a[DIRTYQUOTA_A_VCPU_SHARE]);
 	if (share && a[DIRTYQUOTA_A_VCPU_RATE]) {
@@ -380,7 +410,6 @@ static const struct genl_ops dq_nl_ops[] = {
 	{
 		.cmd		= DIRTYQUOTA_CMD_VM_GET,
 		.doit		= dq_nl_vm_get_doit,
-		.start		= dq_nl_vm_get_start,
 		.dumpit		= dq_nl_vm_get_dumpit,
 		.policy		= dq_vm_get_policy,
 		.maxattr	= ARRAY_SIZE(dq_vm_get_policy) - 1,
@@ -394,7 +423,6 @@ static const struct genl_ops dq_nl_ops[] = {
 	},
 	{
 		.cmd		= DIRTYQUOTA_CMD_VCPU_GET,
-		.start		= dq_nl_vcpu_get_start,
 		.dumpit		= dq_nl_vcpu_get_dumpit,
 		.done		= dq_nl_vcpu_get_done,
 		.policy		= dq_vcpu_get_policy,
@@ -415,7 +443,6 @@ static struct genl_family dq_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= dq_nl_ops,
 	.n_ops		= ARRAY_SIZE(dq_nl_ops),
-	.resv_start_op	= __DIRTYQUOTA_CMD_MAX,
 	.mcgrps		= dq_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(dq_mcgrps),
 };

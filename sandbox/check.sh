@@ -5,17 +5,18 @@
 # counted together in one last line "N passed, N failed, N skipped".
 #
 #   sandbox/check.sh --image-dir DIR --kvm-dir DIR --module KO
-#                    --selftests DIR --unit DIR --out DIR
+#                    --selftests DIR --unit DIR [--unit DIR...] --out DIR
 
 set -euo pipefail
 
+units=()
 while (($#)); do
 	case $1 in
 	--image-dir) image=$2 ;;
 	--kvm-dir) kvm=$2 ;;
 	--module) module=$2 ;;
 	--selftests) tests=$2 ;;
-	--unit) unit=$2 ;;
+	--unit) units+=("$2") ;;
 	--out) out=$2 ;;
 	*) echo "check: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -25,7 +26,7 @@ mkdir -p "$out"
 
 # cmocka speaks TAP when asked to.
 passed=0 failed=0 skipped=0
-for t in "$unit"/test_*; do
+for t in $(for u in "${units[@]}"; do ls "$u"/test_*; done); do
 	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out/$(basename "$t").tap" 2>&1 || true
 	p=$(grep -c '^ok ' "$out/$(basename "$t").tap" || true)
 	f=$(grep -c '^not ok ' "$out/$(basename "$t").tap" || true)

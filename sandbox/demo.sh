@@ -3,7 +3,8 @@
 #
 # make demo: boots the sandbox and runs selftests/dq_demo.c, a VM whose
 # vCPUs dirty memory at different rates, first only counted by dirtyquota,
-# then held to a VM budget in sleep mode.
+# then held to a VM budget in sleep mode; then selftests/dqctl_demo.sh, the
+# same seen and steered from outside the VMM with dqctl.
 #
 #   sandbox/demo.sh --image-dir DIR --kvm-dir DIR --module KO
 #                   --selftests DIR --out DIR
@@ -23,7 +24,7 @@ while (($#)); do
 done
 
 rm -rf "$out/tests" && mkdir -p "$out/tests"
-cp "$tests/dq_demo" "$out/tests/"
+cp "$tests"/{dq_demo,dq_vm,dqctl,dqctl_demo.sh} "$out/tests/"
 cat >"$out/tests/runlist" <<'LIST'
 insmod /modules/irqbypass.ko
 insmod /modules/kvm.ko
@@ -31,6 +32,7 @@ insmod /modules/ccp.ko
 insmod /modules/kvm-amd.ko
 insmod /modules/dirtyquota.ko
 ./dq_demo
+./dqctl_demo.sh
 LIST
 sandbox/mkinitramfs.sh --image-dir "$image" --kvm-dir "$kvm" \
 	--module "$module" --tests "$out/tests" --out "$out/initrd.gz"

@@ -36,6 +36,8 @@ mods=("$image"/lib/modules/*/kernel)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
+# mktemp made it 0700: let the tests' unprivileged users walk the tree.
+chmod 0755 "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,modules,tests}
 cp /bin/busybox "$root/bin/"
 for applet in $(/bin/busybox --list); do

@@ -112,14 +112,23 @@
  * family loads dirtyquota.ko.  Everyone may read and listen; the set
  * commands need CAP_NET_ADMIN (GENL_ADMIN_PERM: the netlink core answers
  * EPERM, without an extended ack message, before the request reaches
- * dirtyquota).  Every other rejection carries an extended ack message and,
- * where one attribute is at fault, points at it.  Attributes are checked
- * strictly: unknown attributes, wrong types, attributes given twice and
- * values out of range are rejected (EINVAL or ERANGE), and nothing is
- * changed.  The family lives in the initial network namespace.
+ * dirtyquota).  Requests are checked strictly, and a rejected one changes
+ * nothing: the reserved field of the genetlink header and unknown
+ * nlmsg_flags must be 0 (EINVAL); unknown attributes, attributes of the
+ * wrong type or length, attributes given twice (EINVAL) and values out of
+ * range (ERANGE) are rejected with an extended ack message that points at
+ * the attribute; a missing required attribute gives EINVAL, "missing
+ * required attribute" and its type (NLMSGERR_ATTR_MISS_TYPE).  An unknown
+ * command, or a dump of a command that has none (and the reverse), gets
+ * EOPNOTSUPP from the netlink core, without a message.  A dump that cannot
+ * start reports its error and message in NLMSG_DONE (before Linux 6.2,
+ * without the attribute's offset or missing type).  The version field of
+ * the genetlink header is not checked.  The family lives in the initial
+ * network namespace.
  *
  * DIRTYQUOTA_CMD_VM_GET
- *	do: DIRTYQUOTA_A_VM_ID (required); dump: no attributes, every VM.
+ *	do: DIRTYQUOTA_A_VM_ID (required); dump: every VM, or with
+ *	DIRTYQUOTA_A_VM_ID only that one (none if there is no such VM).
  *	One message per VM, in the attribute set DIRTYQUOTA_A_VM_*:
  *	ID (u64): a number given when dirtyquota starts tracking the VM,
  *	  never reused while the module is loaded;
@@ -157,16 +166,16 @@
  *	DIRTYQUOTA_A_VM_ID (required) and at least one of MODE, BUDGET,
  *	INTERVAL_NS, POOL, with the meaning and effect of
  *	DIRTYQUOTA_IOC_SET_VM.  Errors: ENOENT (no such VM), ENODEV (the VM
- *	is being destroyed), EINVAL (nothing to set, bad value), ERANGE
- *	(INTERVAL_NS out of range), EPERM (exit mode, and the attached VMM
- *	did not ask for it).
+ *	is being destroyed), EINVAL (nothing to set), ERANGE (MODE, POOL or
+ *	INTERVAL_NS out of range), EPERM (exit mode, and the attached VMM did
+ *	not ask for it).
  *
  * DIRTYQUOTA_CMD_VCPU_SET (CAP_NET_ADMIN)
  *	DIRTYQUOTA_A_VCPU_VM_ID, DIRTYQUOTA_A_VCPU_INDEX (required) and
  *	exactly one of DIRTYQUOTA_A_VCPU_RATE (u64: the vCPU's own rate, as
  *	in DIRTYQUOTA_IOC_SET_VCPU_QUOTA) and DIRTYQUOTA_A_VCPU_SHARE (flag:
  *	back on the equal share).  Errors: ENOENT (no such VM or vCPU),
- *	ENODEV, EINVAL.
+ *	ENODEV, EINVAL (both or neither of RATE and SHARE).
  *
  * Multicast group DIRTYQUOTA_MCGRP_EVENTS ("events")
  *	DIRTYQUOTA_CMD_VM_NEW_NTF: dirtyquota tracks a new VM (also for

@@ -1,0 +1,165 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# dqctl against live VMs, in the sandbox (busybox sh), as a user would run
+# it.  The VMs are dq_vm processes:
+#
+#   once  (-name guest=once):  vCPUs 0-2 write 100, 200, 300 pages once,
+#                              vCPU 3 computes: exact counts to compare;
+#   busy  (-name guest=busy):  vCPU 0 writes 512 pages around and around,
+#                              vCPUs 1-3 compute: something to throttle;
+#   brief (-name guest=brief): created and destroyed while monitor listens.
+#
+# TAP output; every check is one "ok"/"not ok" line.
+
+cd "$(dirname "$0")" || exit 1
+PATH=$PWD:$PATH
+n=0
+pids=
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+check() {
+	what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	wait
+}
+trap cleanup EXIT
+
+# start_vm NAME VCPU...: a dq_vm in the background, once its vCPUs run.
+start_vm() {
+	name=$1
+	shift
+	rm -f "/tmp/ready.$name"
+	dq_vm -name "guest=$name" -t 120 -r "/tmp/ready.$name" "$@" &
+	eval "pid_$name=$!"
+	pids="$pids $!"
+	i=0
+	while [ ! -f "/tmp/ready.$name" ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -f "/tmp/ready.$name" ]
+}
+
+# json_vals KEY: the values of every "KEY": in dqctl's JSON on stdin, in
+# order (the VM's own before its vCPUs').
+json_vals() { grep -o "\"$1\": [^,}]*" | sed 's/.*: //'; }
+# vcpu_val NAME INDEX KEY: KEY of one vCPU of VM NAME.
+vcpu_val() {
+	dqctl -j show "name:$1" |
+		awk -v i="$2" -v k="\"$3\":" '
+			$1 == "\"index\":" { cur = $2 + 0 }
+			$1 == k && cur == i { v = $2; sub(/,$/, "", v); print v }'
+}
+near() { awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { exit !(a >= b * (1 - p / 100) && a <= b * (1 + p / 100)) }'; }
+
+echo "1..20"
+
+# 1. Nothing to show yet.
+out=$(dqctl 2>&1)
+check "dqctl with no VMs says so and succeeds" [ $? = 0 -a "$out" = "no VMs" ]
+
+# 2. Exact counts, by name, pid and id.
+start_vm once once:100 once:200 once:300 compute || echo "# dq_vm once did not start"
+sleep 2
+json=$(dqctl -j show once)
+check "show -j: one VM named once" [ "$(echo "$json" | json_vals name)" = '"once"' ]
+got=$(echo "$json" | json_vals bytes_dirtied | tr '\n' ' ')
+want="$((600 * 4096)) $((100 * 4096)) $((200 * 4096)) $((300 * 4096)) 0 "
+check "show -j: bytes dirtied per VM and vCPU are the guest's writes ($got)" \
+	[ "$got" = "$want" ]
+id=$(echo "$json" | json_vals id | head -n 1)
+check "the VM is found by pid too" \
+	[ "$(dqctl -j show "$pid_once" | json_vals id | head -n 1)" = "$id" ]
+check "and by id:N" \
+	[ "$(dqctl -j show "id:$id" | json_vals pid | head -n 1)" = "$pid_once" ]
+out=$(dqctl show once)
+check "show: a table with the VM's name and its 4 vCPUs" \
+	sh -c 'echo "$1" | grep -q "^vm $2: once" && echo "$1" | grep -q "4 vCPUs"' \
+	- "$out" "$id"
+err=$(dqctl show nosuchvm 2>&1 >/dev/null)
+check "show of an unknown VM fails with one line ($err)" \
+	[ $? != 0 -a "$(echo "$err" | wc -l)" = 1 -a "${err#dqctl: }" != "$err" ]
+
+# 3. set and set-quota change what the guest can do.
+start_vm busy loop:512 compute compute compute || echo "# dq_vm busy did not start"
+sleep 3
+free=$(vcpu_val busy 0 dirty_rate)
+budget=$((4 * 1024 * 1024))
+if [ "${free:-0}" -lt $((budget * 2)) ]; then
+	skip "sleep mode holds the VM to its budget" "the guest dirties only ${free:-0} B/s"
+	skip "set-quota gives a vCPU its own rate" "the guest is too slow"
+else
+	dqctl set busy mode sleep budget 4MiB/s pool on
+	sleep 3
+	rate=$(vcpu_val busy 0 dirty_rate)
+	check "sleep mode holds the VM to 4 MiB/s (was $free B/s, now $rate B/s)" \
+		near "$rate" "$budget" 20
+	dqctl set-quota busy 0 1MiB/s
+	sleep 3
+	rate=$(vcpu_val busy 0 dirty_rate)
+	check "set-quota 1MiB/s: the writer follows its own rate ($rate B/s)" \
+		near "$rate" $((1024 * 1024)) 20
+fi
+check "the compute vCPUs were never stopped" \
+	[ "$(vcpu_val busy 1 stops)$(vcpu_val busy 2 stops)$(vcpu_val busy 3 stops)" = 000 ]
+check "show -j: the own rate is shown" [ "$(vcpu_val busy 0 rate)" = 1048576 ]
+dqctl set-quota busy 0 share
+check "set-quota share: back on the share" [ -z "$(vcpu_val busy 0 rate)" ]
+
+# 4. Bad input: one line on stderr, exit 1; usage errors exit 2.
+err=$(dqctl set busy budget 3parsecs 2>&1)
+check "a bad unit is one line and exit 1 ($err)" \
+	[ $? = 1 -a "$(echo "$err" | wc -l)" = 1 ]
+err=$(dqctl set busy interval 100us 2>&1)
+check "the kernel's message is printed ($err)" \
+	sh -c '[ $1 = 1 ] && echo "$2" | grep -q "interval-ns"' - $? "$err"
+dqctl set >/dev/null 2>&1
+check "set without a VM is a usage error" [ $? = 2 ]
+
+# 5. Someone without CAP_NET_ADMIN may look, not touch.
+out=$(runas 65534 dqctl -j show "id:$id" 2>&1)
+check "an unprivileged user sees the VMs" \
+	[ "$(echo "$out" | json_vals pid | head -n 1)" = "$pid_once" ]
+err=$(runas 65534 dqctl set "id:$id" mode sleep 2>&1)
+check "an unprivileged user cannot change them ($err)" \
+	sh -c '[ $1 = 1 ] && echo "$2" | grep -q "CAP_NET_ADMIN"' - $? "$err"
+check "and the VM is still observed" \
+	[ "$(dqctl -j show "id:$id" | json_vals mode)" = '"observe"' ]
+
+# 6. monitor: events for a VM's life, quota-full at most once an interval.
+dqctl monitor -j >/tmp/events &
+mon=$!
+sleep 1
+start_vm brief loop:512 || echo "# dq_vm brief did not start"
+t0=$(cut -d' ' -f1 /proc/uptime)
+dqctl set brief mode sleep budget 256KiB/s interval 5ms
+sleep 2
+kill "$pid_brief"
+wait "$pid_brief"
+t1=$(cut -d' ' -f1 /proc/uptime)
+sleep 1
+kill "$mon"
+wait "$mon"
+bid=$(grep '"event":"vm-new"' /tmp/events | grep '"name":"brief"' |
+	sed 's/.*"vm_id":\([0-9]*\).*/\1/')
+has() { grep "\"event\":\"$1\",\"vm_id\":$bid[,}]" /tmp/events | grep -q "$2"; }
+if [ -n "$bid" ] && has vm-new '"pid":' && has mode-change '"mode":"sleep"' &&
+   has quota-full '"vcpu":0' && has vm-del '"bytes_dirtied":'; then
+	ok "monitor: vm-new, mode-change, quota-full and vm-del for VM $bid"
+else
+	not_ok "monitor: vm-new, mode-change, quota-full and vm-del for VM ${bid:-?}"
+	sed 's/^/# /' /tmp/events | head -n 20
+fi
+full=$(grep -c "\"event\":\"quota-full\",\"vm_id\":$bid," /tmp/events)
+# One vCPU, 5 ms intervals from the set to the VM's end (+1 at each end).
+most=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) / 0.005 + 2 }')
+check "quota-full: at most one per vCPU and interval ($full, at most $most)" \
+	[ "$full" -gt 0 -a "$full" -le "$most" ]
