@@ -375,12 +375,17 @@ static int dq_config_check(u32 set, const struct dq_config *new,
 /* Applies @new; the caller holds vm->lock and the VM is alive. */
 static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 {
-	u64 now = ktime_get_ns(), next;
-	u32 old_mode = vm->cfg.mode;
+	u32 mode = set & DIRTYQUOTA_CFG_MODE ? new->mode : vm->cfg.mode;
+	u64 now, next;
 	bool restart, run;
 	struct dq_vcpu *dv;
 	unsigned long i;
 
+	/* Listeners hear of a new mode before its first quota-full event. */
+	if (mode != vm->cfg.mode)
+		dq_nl_mode_change(vm, vm->cfg.mode, mode);
+
+	now = ktime_get_ns();
 	spin_lock_bh(&vm->qlock);
 	dq_vm_roll(vm, now);
 	restart = ((set & DIRTYQUOTA_CFG_MODE) &&
@@ -420,8 +425,6 @@ static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 	else
 		hrtimer_cancel(&vm->timer);
 	wake_up_all(&vm->wq);
-	if (vm->cfg.mode != old_mode)
-		dq_nl_mode_change(vm, old_mode, vm->cfg.mode);
 }
 
 /* The one place where a VM's settings change. */

@@ -60,7 +60,7 @@ vcpu_val() {
 }
 near() { awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { exit !(a >= b * (1 - p / 100) && a <= b * (1 + p / 100)) }'; }
 
-echo "1..20"
+echo "1..21"
 
 # 1. Nothing to show yet.
 out=$(dqctl 2>&1)
@@ -158,6 +158,9 @@ else
 	not_ok "monitor: vm-new, mode-change, quota-full and vm-del for VM ${bid:-?}"
 	sed 's/^/# /' /tmp/events | head -n 20
 fi
+first() { grep -n "\"event\":\"$1\",\"vm_id\":$bid[,}]" /tmp/events | head -n 1 | cut -d: -f1; }
+check "monitor: the mode change comes before the quota-full events it causes" \
+	[ "$(first mode-change)" -lt "$(first quota-full)" ]
 full=$(grep -c "\"event\":\"quota-full\",\"vm_id\":$bid," /tmp/events)
 # One vCPU, 5 ms intervals from the set to the VM's end (+1 at each end).
 most=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) / 0.005 + 2 }')
