@@ -39,6 +39,7 @@ static void __exit dq_exit(void)
 	dq_dev_exit();
 	dq_vm_exit();
 	dq_nl_exit();
+	dq_vm_check_leaks();
 }
 
 module_init(dq_init);

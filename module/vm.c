@@ -9,6 +9,7 @@
  * A vCPU that finds it may not go on also rolls, so a late timer does not
  * hold it back.
  */
+#include <linux/debugfs.h>
 #include <linux/dirtyquota.h>
 #include <linux/kvm_dirty_provider.h>
 #include <linux/kvm_host.h>
@@ -17,6 +18,7 @@
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/pid_namespace.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -27,6 +29,10 @@ static LIST_HEAD(dq_vms);
 static DEFINE_MUTEX(dq_vms_lock);
 static bool dq_unloading;
 static atomic64_t dq_last_id;
+
+/* Live objects, for debugfs and the leak check at unload. */
+static atomic_t dq_live_vms, dq_live_vcpus;
+static struct dentry *dq_debugfs;
 
 static u64 dq_vcpu_quota(struct dq_vm *vm, struct dq_vcpu *dv)
 {
@@ -240,6 +246,7 @@ static void *dq_vm_create(struct kvm *kvm)
 	mutex_lock(&dq_vms_lock);
 	list_add_tail(&vm->node, &dq_vms);
 	mutex_unlock(&dq_vms_lock);
+	atomic_inc(&dq_live_vms);
 	dq_nl_vm_new(vm, kvm->stats_id);
 	return vm;
 }
@@ -251,6 +258,7 @@ static void dq_vm_free(struct kref *ref)
 	xa_destroy(&vm->vcpus);
 	mutex_destroy(&vm->lock);
 	kfree_rcu(vm, rcu);
+	atomic_dec(&dq_live_vms);
 }
 
 void dq_vm_put(struct dq_vm *vm)
@@ -324,6 +332,7 @@ static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 		kfree(dv);
 		return NULL;
 	}
+	atomic_inc(&dq_live_vcpus);
 	spin_lock_bh(&vm->qlock);
 	vm->nr_vcpus++;
 	dq_quota_start(&dv->q, 0, dq_vcpu_quota(vm, dv));
@@ -343,6 +352,7 @@ static void dq_vcpu_destroy(struct kvm_vcpu *vcpu)
 	vm->bytes_gone += READ_ONCE(dv->count.bytes_dirtied);
 	spin_unlock_bh(&vm->qlock);
 	kfree_rcu(dv, rcu);
+	atomic_dec(&dq_live_vcpus);
 }
 
 static u64 dq_pool_cap_of(struct dq_vm *vm)
@@ -673,9 +683,33 @@ static const struct kvm_dirty_provider_ops dq_provider_ops = {
 	.vcpu_stop	= dq_vcpu_stop,
 };
 
+static int dq_objects_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "vms %d\nvcpus %d\n", atomic_read(&dq_live_vms),
+		   atomic_read(&dq_live_vcpus));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dq_objects);
+
 int dq_vm_init(void)
 {
-	return kvm_dirty_provider_register(&dq_provider_ops);
+	int r = kvm_dirty_provider_register(&dq_provider_ops);
+
+	if (r)
+		return r;
+	dq_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("objects", 0400, dq_debugfs, NULL,
+			    &dq_objects_fops);
+	return 0;
+}
+
+/* After everything else is torn down: nothing may be left. */
+void dq_vm_check_leaks(void)
+{
+	int vms = atomic_read(&dq_live_vms), vcpus = atomic_read(&dq_live_vcpus);
+
+	if (vms || vcpus)
+		pr_err("leaked %d VMs and %d vCPUs\n", vms, vcpus);
 }
 
 void dq_vm_exit(void)
@@ -690,4 +724,5 @@ void dq_vm_exit(void)
 	mutex_unlock(&dq_vms_lock);
 
 	kvm_dirty_provider_unregister(&dq_provider_ops);
+	debugfs_remove(dq_debugfs);
 }

@@ -111,6 +111,7 @@ struct dq_vm *dq_vm_find(u64 id);
 struct dq_vm *dq_vm_next(u64 from_id);
 int dq_vm_init(void);
 void dq_vm_exit(void);
+void dq_vm_check_leaks(void);
 void dq_vm_put(struct dq_vm *vm);
 struct kvm *dq_vm_get_kvm(struct dq_vm *vm);
 void dq_vm_detach(struct dq_vm *vm, struct dq_file *dqf);

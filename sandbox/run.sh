@@ -70,6 +70,7 @@ echo "sandbox: guest ran for $((SECONDS - start)) s (qemu status $status)"
 splat='WARNING: CPU:|BUG:|Oops|Call Trace|Kernel panic|general protection fault'
 splat+='|KASAN|UBSAN|possible circular locking|possible recursive locking'
 splat+='|INFO: task .* blocked|rcu.*(stall|detected)|kmemleak'
+splat+='|dirtyquota: leaked'
 
 awk -v host="$host" -v splat="$splat" -v qstatus="$status" '
 { sub(/\r$/, "") }

@@ -26,19 +26,6 @@
 #include "processor.h"
 #include "test_util.h"
 
-#define BITS	(8 * sizeof(long))
-
-/* Dirty bitmaps are little endian; so is x86. */
-static bool log_bit(const unsigned long *log, uint64_t n)
-{
-	return log[n / BITS] >> (n % BITS) & 1;
-}
-
-static void log_set(unsigned long *log, uint64_t n)
-{
-	log[n / BITS] |= 1UL << (n % BITS);
-}
-
 /* Runs one round of a WRITE_ROUNDS vCPU: it ends with GUEST_SYNC. */
 static void run_round(struct test_vm *t, int idx)
 {
@@ -87,38 +74,6 @@ static void expect_log(struct test_vm *t, const unsigned long *log,
 			TEST_ASSERT(log_bit(log, i * t->pages + p) == (p < pages[i]),
 				    "vCPU %d page %lu: log bit %d", i, p,
 				    log_bit(log, i * t->pages + p));
-}
-
-static void clear_all(struct test_vm *t)
-{
-	uint64_t n = t->pages * t->nr_vcpus;
-
-	memset(t->bitmap, 0xff, n / 8 + 8);
-	kvm_vm_clear_dirty_log(t->vm, TEST_SLOT, t->bitmap, 0, n);
-}
-
-/* Collects the dirty rings of all vCPUs into a bitmap, then resets them. */
-static void collect_rings(struct test_vm *t, unsigned long *log)
-{
-	struct kvm_dirty_gfn *ring, *g;
-	uint32_t *fetch;
-	int i;
-
-	memset(log, 0, t->pages * t->nr_vcpus / 8 + 8);
-	for (i = 0; i < t->nr_vcpus; i++) {
-		ring = vcpu_map_dirty_ring(t->vcpu[i]);
-		fetch = &t->vcpu[i]->fetch_index;
-		for (;;) {
-			g = &ring[*fetch % t->vcpu[i]->dirty_gfns_count];
-			if (!(READ_ONCE(g->flags) & KVM_DIRTY_GFN_F_DIRTY))
-				break;
-			if (g->slot == TEST_SLOT)
-				log_set(log, g->offset);
-			WRITE_ONCE(g->flags, KVM_DIRTY_GFN_F_RESET);
-			(*fetch)++;
-		}
-	}
-	kvm_vm_reset_dirty_ring(t->vm);
 }
 
 /* 4 vCPUs dirty disjoint page sets of different sizes: exact counts. */

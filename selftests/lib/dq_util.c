@@ -50,6 +50,15 @@ static void guest_code(uint64_t id, uint64_t arg)
 		GUEST_DONE();
 	}
 
+	if (kind == WRITE_RANDOM) {
+		/* Unique values: every write changes the page it hits. */
+		for (i = 1;; i++) {
+			round = (i * 0x9E3779B97F4A7C15ULL) >> 32;
+			base[(round % count) * PG / 8] = id << 48 | i;
+			WRITE_ONCE(guest_progress[id], i);
+		}
+	}
+
 	if (kind == WRITE_ROUNDS) {
 		for (round = 1;; round++) {
 			for (i = 0; i < count; i++)
@@ -254,6 +263,50 @@ void stop_vcpus(struct test_vm *t)
 	}
 	for (i = 0; i < t->nr_vcpus; i++)
 		pthread_join(t->thread[i], NULL);
+}
+
+/* Dirty bitmaps are little endian; so is x86. */
+bool log_bit(const unsigned long *log, uint64_t n)
+{
+	return log[n / BITS_PER_LONG] >> (n % BITS_PER_LONG) & 1;
+}
+
+void log_set(unsigned long *log, uint64_t n)
+{
+	log[n / BITS_PER_LONG] |= 1UL << (n % BITS_PER_LONG);
+}
+
+/* With manual protect: clears (and re-protects) the whole test slot. */
+void clear_all(struct test_vm *t)
+{
+	uint64_t n = t->pages * t->nr_vcpus;
+
+	memset(t->bitmap, 0xff, n / 8 + 8);
+	kvm_vm_clear_dirty_log(t->vm, TEST_SLOT, t->bitmap, 0, n);
+}
+
+/* Collects the dirty rings of all vCPUs into @log, then resets them. */
+void collect_rings(struct test_vm *t, unsigned long *log)
+{
+	struct kvm_dirty_gfn *ring, *g;
+	uint32_t *fetch;
+	int i;
+
+	memset(log, 0, t->pages * t->nr_vcpus / 8 + 8);
+	for (i = 0; i < t->nr_vcpus; i++) {
+		ring = vcpu_map_dirty_ring(t->vcpu[i]);
+		fetch = &t->vcpu[i]->fetch_index;
+		for (;;) {
+			g = &ring[*fetch % t->vcpu[i]->dirty_gfns_count];
+			if (!(READ_ONCE(g->flags) & KVM_DIRTY_GFN_F_DIRTY))
+				break;
+			if (g->slot == TEST_SLOT)
+				log_set(log, g->offset);
+			WRITE_ONCE(g->flags, KVM_DIRTY_GFN_F_RESET);
+			(*fetch)++;
+		}
+	}
+	kvm_vm_reset_dirty_ring(t->vm);
 }
 
 /* Re-protects the logged pages so that the writers' next writes count. */

@@ -35,10 +35,13 @@
  * WRITE_ROUNDS: the first `count` pages of the range (test_vm_set_count()),
  *	then GUEST_SYNC(round), again and again;
  * COMPUTE: never touches the test slot;
- * TOUCH_THEN_WRITE: every page, GUEST_SYNC, then every guest_stride-th page.
+ * TOUCH_THEN_WRITE: every page, GUEST_SYNC, then every guest_stride-th page;
+ * WRITE_RANDOM: pages of the first `count` in a scattered order, each write
+ *	a value never written before, without end.
  */
 enum guest_kind {
 	WRITE_ONCE_EACH, WRITE_FOREVER, WRITE_ROUNDS, COMPUTE, TOUCH_THEN_WRITE,
+	WRITE_RANDOM,
 };
 
 /* test_vm_create() flags */
@@ -94,6 +97,10 @@ struct dirtyquota_stats dq_stats(struct test_vm *t,
 uint64_t dirtied(struct test_vm *t, int idx);
 void start_vcpus(struct test_vm *t);
 void stop_vcpus(struct test_vm *t);
+bool log_bit(const unsigned long *log, uint64_t n);
+void log_set(unsigned long *log, uint64_t n);
+void clear_all(struct test_vm *t);
+void collect_rings(struct test_vm *t, unsigned long *log);
 void harvest_for(struct test_vm *t, uint64_t ns);
 uint64_t measure_rate(struct test_vm *t, int idx, uint64_t ns);
 void expect_err(int r, int err, const char *what);
