@@ -122,7 +122,7 @@ static void test_pool(void)
 	static const enum guest_kind kinds[] = {
 		WRITE_FOREVER, COMPUTE, COMPUTE, COMPUTE,
 	};
-	uint64_t max, budget, with_pool, without_pool;
+	uint64_t max, budget, with_pool, without_pool, stops;
 	struct dirtyquota_vcpu_stats e;
 	struct test_vm t;
 	int i;
@@ -140,7 +140,15 @@ static void test_pool(void)
 			    DIRTYQUOTA_MODE_SLEEP, budget, 50 * MS, 1),
 		    "sleep mode, pool on");
 	harvest_for(&t, 300 * MS);
+	stops = dq_vcpu(&t, 0).stops;
 	with_pool = measure_rate(&t, 0, 2000 * MS);
+	stops = dq_vcpu(&t, 0).stops - stops;
+	/*
+	 * A writer that was hardly ever stopped did not reach the budget:
+	 * the emulator slowed down (a busy host), not dirtyquota.
+	 */
+	if (with_pool < budget * 7 / 10 && stops < 4)
+		require_rate(&t, with_pool, budget);
 	TEST_ASSERT(!dq_set(&t, DIRTYQUOTA_CFG_POOL, 0, 0, 0, 0), "pool off");
 	harvest_for(&t, 300 * MS);
 	without_pool = measure_rate(&t, 0, 2000 * MS);
