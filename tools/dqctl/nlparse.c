@@ -134,7 +134,10 @@ int dq_nl_parse_vcpu(const struct nlmsghdr *h, struct dq_vcpu *vcpu)
 	return parse(h, DIRTYQUOTA_A_VCPU_MAX, vcpu_fields, vcpu, &vcpu->has);
 }
 
-/* Names attribute @type, or the one at byte @off of request @req. */
+/*
+ * Names attribute @type, or the one at byte @off of request @req; an
+ * offset that is not where an attribute can start names nothing.
+ */
 static void name_attr(const struct nlmsghdr *req, uint32_t off, int type,
 		      const char *(*attr_name)(int attr),
 		      struct dq_ipc_error *e, bool missing)
@@ -143,6 +146,7 @@ static void name_attr(const struct nlmsghdr *req, uint32_t off, int type,
 
 	if (!missing) {
 		if (!req || off < NLMSG_HDRLEN + GENL_HDRLEN ||
+		    off % NLA_ALIGNTO ||
 		    (uint64_t)off + sizeof(struct nlattr) > req->nlmsg_len)
 			return;
 		type = ((const struct nlattr *)((const char *)req + off))->nla_type &

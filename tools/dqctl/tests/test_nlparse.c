@@ -143,6 +143,11 @@ static void extack_bad_offsets(void **state)
 	error_reply(&r, nlmsg_hdr(req), -EINVAL, false, "x", 8, -1);
 	dq_nl_parse_extack(&r.h, nlmsg_hdr(req), dq_vm_attr_name, &e);
 	assert_string_equal(e.attr, "");
+	/* Not where an attribute starts (and a misaligned read: fuzzing). */
+	error_reply(&r, nlmsg_hdr(req), -EINVAL, false, "x", 33, -1);
+	dq_nl_parse_extack(&r.h, nlmsg_hdr(req), dq_vm_attr_name, &e);
+	assert_string_equal(e.attr, "");
+	assert_string_equal(e.msg, "x");
 	error_reply(&r, nlmsg_hdr(req), -EINVAL, false, "x", 32, -1);
 	dq_nl_parse_extack(&r.h, NULL, dq_vm_attr_name, &e);
 	assert_string_equal(e.attr, "");
