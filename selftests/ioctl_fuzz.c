@@ -10,6 +10,9 @@
  * /dev/dirtyquota files, attached or not, this process's VM (whose vCPUs
  * write meanwhile), a VM of another process passed over a unix socket,
  * /dev/kvm, a vCPU, a pipe, a closed fd, numbers that are no fd at all.
+ * The vCPU is one that does not run: an ioctl on a running vCPU waits
+ * for its KVM_RUN to return, which a vCPU held at rate 0 does only on a
+ * signal to its own thread (as with a halted vCPU, VMMs kick it).
  * Every failure of a /dev/dirtyquota file must be one of the errnos
  * uapi/linux/dirtyquota.h documents (the other files answer as they
  * do, e.g. KVM's EIO to a process that does not own the VM); a bystander VM of a third process, whose fd this process never
@@ -207,7 +210,7 @@ int main(int argc, char **argv)
 	uint8_t buf[512];
 	struct nl_sock nl;
 	struct nl_ack ack;
-	struct test_vm t;
+	struct test_vm t, idle;
 	unsigned long cmd;
 	char c;
 
@@ -237,6 +240,7 @@ int main(int argc, char **argv)
 	bid = dq_nl_newest_vm(&nl, bystander);
 	before = dq_nl_vm(&nl, bid);
 
+	test_vm_create(&idle, 1, 1, &kinds[1], VM_MEM_SRC_ANONYMOUS, 0);
 	test_vm_create(&t, 2, 64, kinds, VM_MEM_SRC_ANONYMOUS, TV_LOG);
 	TEST_ASSERT(!dq_attach(&t, DIRTYQUOTA_ATTACH_F_EXIT), "attach");
 	t.wait_on_exit = true;
@@ -245,7 +249,8 @@ int main(int argc, char **argv)
 	fds[nr_fds++] = t.dq;
 	fds[nr_fds++] = t.vm->fd;
 	fds[nr_fds++] = t.vm->kvm_fd;
-	fds[nr_fds++] = t.vcpu[0]->fd;
+	fds[nr_fds++] = idle.vcpu[0]->fd;
+	fds[nr_fds++] = idle.vm->fd;
 	for (r = 0; r < NR_DQ; r++) {
 		is_dq[nr_fds] = true;
 		fds[nr_fds++] = open("/dev/dirtyquota", O_RDWR);
@@ -317,6 +322,7 @@ int main(int argc, char **argv)
 	       errs[ENOENT], errs[ERANGE], errs[EPERM], errs[EINTR]);
 	stop_vcpus(&t);
 	test_vm_free(&t);
+	test_vm_free(&idle);
 	nl_close(&nl);
 	kill(bystander, SIGKILL);
 	kill(giver, SIGKILL);
