@@ -35,6 +35,7 @@
 
 #include "dq_nl.h"
 #include "dq_util.h"
+#include "processor.h"
 #include "test_util.h"
 
 #define NR_DQ		4
