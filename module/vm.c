@@ -229,7 +229,8 @@ static void *dq_vm_create(struct kvm *kvm)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->qlock);
-	xa_init(&vm->vcpus);
+	/* Erased under qlock, which the timer takes in softirq context. */
+	xa_init_flags(&vm->vcpus, XA_FLAGS_LOCK_BH);
 	init_waitqueue_head(&vm->wq);
 	hrtimer_init(&vm->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	vm->timer.function = dq_vm_tick;
@@ -328,7 +329,7 @@ static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 	dq_quota_start(&dv->q, 0, DQ_UNLIMITED);
 	dq_rate_start(&dv->dirty_rate, ktime_get_ns(), 0);
 
-	if (xa_insert(&vm->vcpus, dv->index, dv, GFP_KERNEL_ACCOUNT)) {
+	if (xa_insert_bh(&vm->vcpus, dv->index, dv, GFP_KERNEL_ACCOUNT)) {
 		kfree(dv);
 		return NULL;
 	}
@@ -347,7 +348,7 @@ static void dq_vcpu_destroy(struct kvm_vcpu *vcpu)
 
 	/* Under qlock, so that the timer no longer sees it. */
 	spin_lock_bh(&vm->qlock);
-	xa_erase(&vm->vcpus, dv->index);
+	xa_erase_bh(&vm->vcpus, dv->index);
 	vm->nr_vcpus--;
 	vm->bytes_gone += READ_ONCE(dv->count.bytes_dirtied);
 	spin_unlock_bh(&vm->qlock);
