@@ -5,10 +5,18 @@
 #   make            patched KVM modules, dirtyquota.ko, dqctl, tests
 #   make check      everything, then the unit tests and the QEMU sandbox suite
 #                   on Linux 6.1; KERNEL=6.12 for the 6.12 line
+#   make check-debug  the sandbox suite on a debug kernel (KASAN, lockdep,
+#                   kmemleak) built from the 6.1 source, cached in DQ_CACHE
 #   make demo       a small VM in the sandbox and its per-vCPU counters
+#   make check-install  the README's install and uninstall blocks, verbatim,
+#                   in a Debian 12 guest booted under QEMU (KERNEL= too)
 #   make style      checkpatch --strict over the module and the core patches
 #   make sparse     sparse over the module
-#   make install    dqctl, its man page and bash completion (PREFIX, DESTDIR)
+#   make install    dqctl, its man page and bash completion (PREFIX, DESTDIR),
+#                   and the udev rule for /dev/dirtyquota (UDEVDIR)
+#   make dkms-install  the dkms packages dirtyquota and kvm-dirtyquota, into
+#                   /usr/src, and adds them to dkms (DESTDIR: only copies)
+#   make dkms-remove   and uninstall, the reverse
 #
 # Run as root on Debian 12: the first `make check` installs what it needs.
 
@@ -30,12 +38,14 @@ KVM_KO		:= $(KVM_DIR)/arch/x86/kvm/kvm.ko
 DQ_KO		:= $(BUILD)/module-$(KERNEL_ABI)/dirtyquota.ko
 IMAGE_DIR	:= $(DQ_CACHE)/image-$(KERNEL_ABI)
 SELFTESTS	:= $(BUILD)/selftests-$(KERNEL_ABI)
-DQ_VERSION	:= $(shell cat $(CURDIR)/VERSION)$(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null | sed "s/^/+g/")
+VERSION		:= $(shell cat $(CURDIR)/VERSION)
+DQ_VERSION	:= $(VERSION)$(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null | sed "s/^/+g/")
 
 MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbuild
 
-.PHONY: all deps kvm module module-src tools unit selftests check demo style \
-	sparse install clean
+.PHONY: all deps kvm module module-src tools unit selftests check check-debug \
+	check-install \
+	demo style sparse install uninstall dkms-install dkms-remove clean
 
 all: kvm module tools selftests
 
@@ -44,8 +54,8 @@ deps:
 
 $(KVM_KO): kvm/build.sh $(wildcard kvm/patches/$(KERNEL_LINE)/*.patch)
 	@echo "kvm: building patched KVM modules for $(KERNEL_ABI) (about a minute)"
-	@kvm/build.sh $(KERNEL_ABI) $(KSRC_TARBALL) kvm/patches/$(KERNEL_LINE) $(KVM_DIR) \
-		>$(BUILD)/kvm-$(KERNEL_ABI).log 2>&1 || \
+	@KDIR=$(KDIR) kvm/build.sh $(KERNEL_ABI) $(KSRC_TARBALL) kvm/patches/$(KERNEL_LINE) $(KVM_DIR) \
+		$(DQ_VERSION) >$(BUILD)/kvm-$(KERNEL_ABI).log 2>&1 || \
 		{ tail -n 40 $(BUILD)/kvm-$(KERNEL_ABI).log; exit 1; }
 
 kvm: | $(BUILD)
@@ -96,6 +106,26 @@ check: deps
 		--selftests $(SELFTESTS) --unit $(BUILD)/unit \
 		--unit $(BUILD)/dqctl/tests --out $(BUILD)/check-$(KERNEL_ABI)
 
+# The debug kernel is built once per source and sandbox/debug.config; KVM
+# and dirtyquota.ko are built against it as for another kernel, named after
+# its cache directory.  The test programs are the same as for 6.1.
+check-debug: deps
+	@[ "$(KERNEL)" = 6.1 ] || { echo "check-debug: Linux 6.1 only" >&2; exit 2; }
+	@$(MAKE) --no-print-directory selftests
+	@dir=$$(sandbox/debug-kernel.sh $(KSRC_TARBALL) sandbox/debug.config) && \
+	abi=$$(basename $$dir) && \
+	$(MAKE) --no-print-directory kvm module KERNEL_ABI=$$abi KDIR=$$dir/build && \
+	sandbox/check-debug.sh --kernel-dir $$dir/build \
+		--kvm-dir $(BUILD)/kvm-$$abi/arch/x86/kvm \
+		--module $(BUILD)/module-$$abi/dirtyquota.ko \
+		--selftests $(SELFTESTS) --out $(BUILD)/check-debug
+
+# CHECK_INSTALL_FLAGS=--worktree tests the working tree, not HEAD.
+check-install: deps
+	@$(MAKE) --no-print-directory selftests
+	@scripts/check-install.sh --abi $(KERNEL_ABI) --selftests $(SELFTESTS) \
+		--out $(BUILD)/check-install-$(KERNEL_ABI) $(CHECK_INSTALL_FLAGS)
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sandbox/demo.sh --image-dir $(IMAGE_DIR) \
@@ -120,8 +150,46 @@ style: $(if $(SCHEMA_TARBALL),$(SCHEMA))
 sparse: kvm module-src
 	@$(MODULE_KBUILD) C=2 modules
 
+UDEVDIR		?= /etc/udev/rules.d
+
 install:
 	@$(MAKE) --no-print-directory -C tools/dqctl OUT=$(BUILD)/dqctl install
+	install -D -m 0644 udev/60-dirtyquota.rules $(DESTDIR)$(UDEVDIR)/60-dirtyquota.rules
+
+uninstall:
+	@$(MAKE) --no-print-directory -C tools/dqctl uninstall
+	rm -f $(DESTDIR)$(UDEVDIR)/60-dirtyquota.rules
+
+# The two dkms packages, as dkms wants them: /usr/src/NAME-VERSION.
+DKMS_SRC	:= $(DESTDIR)/usr/src
+DKMS_DQ		:= $(DKMS_SRC)/dirtyquota-$(VERSION)
+DKMS_KVM	:= $(DKMS_SRC)/kvm-dirtyquota-$(VERSION)
+DKMS_ADDED	= dkms status -m $(1) -v $(VERSION) | grep -q .
+
+dkms-install:
+	rm -rf $(DKMS_DQ) $(DKMS_KVM)
+	install -d $(DKMS_DQ)/module $(DKMS_DQ)/uapi/linux $(DKMS_DQ)/scripts \
+		$(addprefix $(DKMS_KVM)/,$(subst kvm/,,$(wildcard kvm/patches/*)))
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_DQ)/dkms.conf
+	install -m 0644 $(MODULE_SRC) $(DKMS_DQ)/module/
+	install -m 0644 uapi/linux/dirtyquota.h $(DKMS_DQ)/uapi/linux/
+	install -m 0755 scripts/dkms-pre-build.sh $(DKMS_DQ)/scripts/
+	sed 's/@VERSION@/$(VERSION)/' kvm/dkms.conf >$(DKMS_KVM)/dkms.conf
+	install -m 0755 kvm/build.sh kvm/dkms-post-build.sh $(DKMS_KVM)/
+	for d in kvm/patches/*/; do \
+		install -m 0644 $${d}0*.patch $(DKMS_KVM)/$${d#kvm/} || exit; \
+	done
+ifeq ($(DESTDIR),)
+	$(call DKMS_ADDED,kvm-dirtyquota) || dkms add kvm-dirtyquota/$(VERSION)
+	$(call DKMS_ADDED,dirtyquota) || dkms add dirtyquota/$(VERSION)
+endif
+
+dkms-remove:
+ifeq ($(DESTDIR),)
+	! $(call DKMS_ADDED,dirtyquota) || dkms remove dirtyquota/$(VERSION) --all
+	! $(call DKMS_ADDED,kvm-dirtyquota) || dkms remove kvm-dirtyquota/$(VERSION) --all
+endif
+	rm -rf $(DKMS_DQ) $(DKMS_KVM)
 
 clean:
 	rm -rf $(BUILD)

@@ -6,18 +6,20 @@
 # dirtyquota) and a test directory that holds the run list.
 #
 #   sandbox/mkinitramfs.sh --image-dir DIR --kvm-dir DIR [--module KO]
-#                          --tests DIR --out FILE
+#                          --tests DIR --out FILE [--modules-dir DIR]
 #
 # --image-dir: the unpacked Debian kernel image (boot/, lib/modules/)
+# --modules-dir: where irqbypass and ccp are instead, in the kernel tree's
+#              layout (a kernel's object tree; then --image-dir is not needed)
 # --kvm-dir:   where kvm.ko and kvm-amd.ko are
 # --tests:     copied to /tests; must hold a file "runlist" (see init)
 
 set -euo pipefail
 
-usage() { sed -n '5,13s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '5,15s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 
-image= kvm= module= tests= out=
+image= kvm= module= tests= out= mods=
 while (($#)); do
 	case $1 in
 	--image-dir) image=$2; shift 2 ;;
@@ -25,14 +27,15 @@ while (($#)); do
 	--module) module=$2; shift 2 ;;
 	--tests) tests=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--modules-dir) mods=$2; shift 2 ;;
 	-h|--help) usage 0 ;;
 	*) usage ;;
 	esac
 done
-[[ -n $image && -n $kvm && -n $tests && -n $out ]] || usage
+[[ -n $image$mods && -n $kvm && -n $tests && -n $out ]] || usage
 [[ -f $tests/runlist ]] || die "$tests/runlist is missing"
 
-mods=("$image"/lib/modules/*/kernel)
+[[ -n $mods ]] || mods=$(echo "$image"/lib/modules/*/kernel)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
@@ -44,12 +47,12 @@ for applet in $(/bin/busybox --list); do
 	[[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$(dirname "$0")/init" "$root/init"
-# Debian's own modules, uncompressed (6.12 ships them as .ko.xz).
+# Debian's own modules (or --modules-dir's), uncompressed (6.12 ships .ko.xz).
 for m in virt/lib/irqbypass drivers/crypto/ccp/ccp; do
-	if [[ -f ${mods[0]}/$m.ko ]]; then
-		cp "${mods[0]}/$m.ko" "$root/modules/"
+	if [[ -f $mods/$m.ko ]]; then
+		cp "$mods/$m.ko" "$root/modules/"
 	else
-		xz -dc "${mods[0]}/$m.ko.xz" >"$root/modules/$(basename "$m").ko"
+		xz -dc "$mods/$m.ko.xz" >"$root/modules/$(basename "$m").ko"
 	fi
 done
 cp "$kvm/kvm.ko" "$kvm/kvm-amd.ko" "$root/modules/"

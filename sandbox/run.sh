@@ -5,7 +5,7 @@
 #
 #   sandbox/run.sh --kernel VMLINUZ --initrd FILE --out DIR
 #                  [--timeout SECONDS] [--host-counts P,F,S] [--verbose]
-#                  [--shell]
+#                  [--shell] [--append ARGS] [--not-splat REGEX]
 #
 # QEMU emulates an AMD EPYC with SVM (nested paging) in software; the guest
 # kernel panics on any warning and QEMU then stops.  The console goes to
@@ -15,14 +15,16 @@
 # any failed test.  The last line is "N passed, N failed, N skipped",
 # counting every TAP result (or, for programs that print no TAP, their exit
 # status: 0 passed, 4 skipped, else failed), plus --host-counts.
-# --verbose shows everything the tests print as it comes.
+# --verbose shows everything the tests print as it comes.  --append adds
+# to the kernel command line; --not-splat names kernel log lines that are
+# no splat (the caller judges them itself).
 # Exit status: 0 if nothing failed, 1 otherwise.
 
 set -euo pipefail
 
-usage() { sed -n '5,21s/^# \{0,1\}//p' "$0"; exit 2; }
+usage() { sed -n '5,23s/^# \{0,1\}//p' "$0"; exit 2; }
 
-kernel= initrd= out= timeout=900 host=0,0,0 shell=0 verbose=0
+kernel= initrd= out= timeout=900 host=0,0,0 shell=0 verbose=0 append= notsplat=
 while (($#)); do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -32,6 +34,8 @@ while (($#)); do
 	--host-counts) host=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
 	--verbose) verbose=1; shift ;;
+	--append) append=$2; shift 2 ;;
+	--not-splat) notsplat=$2; shift 2 ;;
 	*) usage ;;
 	esac
 done
@@ -41,7 +45,7 @@ mkdir -p "$out"
 qemu=(qemu-system-x86_64 -accel tcg,thread=single -cpu EPYC,+svm -smp 2
       -m 3G -no-reboot -kernel "$kernel" -initrd "$initrd")
 cmdline="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1"
-cmdline+=" hung_task_panic=1 quiet dq.timeout=$((timeout - 30))"
+cmdline+=" hung_task_panic=1 quiet dq.timeout=$((timeout - 30))${append:+ $append}"
 
 if ((shell)); then
 	exec "${qemu[@]}" -nographic -append "$cmdline dq.shell=1"
@@ -72,7 +76,7 @@ splat+='|KASAN|UBSAN|possible circular locking|possible recursive locking'
 splat+='|INFO: task .* blocked|rcu.*(stall|detected)|kmemleak'
 splat+='|dirtyquota: leaked'
 
-awk -v host="$host" -v splat="$splat" -v qstatus="$status" '
+awk -v host="$host" -v splat="$splat" -v notsplat="$notsplat" -v qstatus="$status" '
 { sub(/\r$/, "") }
 function result(kind, what) {
 	n[kind]++
@@ -100,7 +104,7 @@ function result(kind, what) {
 /^DQ-DMESG-END/ { indmesg = 0; next }
 /^DQ-SANDBOX-DONE/ { done = 1; next }
 /^SANDBOX TIMEOUT/ { result("failed", "watchdog: " $0); next }
-indmesg { if ($0 ~ splat) { splats++; if (splats <= 20) print "sandbox: kernel: " $0 }; next }
+indmesg { if ($0 ~ splat && (notsplat == "" || $0 !~ notsplat)) { splats++; if (splats <= 20) print "sandbox: kernel: " $0 }; next }
 inentry && /^not ok [0-9]+/ { tf++; printf "sandbox: FAIL %s: %s\n", name, $0; next }
 inentry && /^ok [0-9]+/ { if (toupper($0) ~ /# SKIP/) ts++; else tp++; next }
 END {

@@ -89,7 +89,8 @@ static void *vcpu_loop(void *data)
 		switch (vcpu->run->exit_reason) {
 		case KVM_EXIT_DIRTY_QUOTA_FULL:
 			/* The file may be gone or new: any answer will do. */
-			ioctl(READ_ONCE(t->dq), DIRTYQUOTA_IOC_WAIT, &w);
+			if (!t->stop)
+				ioctl(READ_ONCE(t->dq), DIRTYQUOTA_IOC_WAIT, &w);
 			break;
 		case KVM_EXIT_DIRTY_RING_FULL:
 			usleep(500);
@@ -219,6 +220,10 @@ static void *chaos_loop(void *data)
 	return NULL;
 }
 
+/*
+ * A vCPU thread may be about to wait in DIRTYQUOTA_IOC_WAIT when its kick
+ * arrives, and then sleep until it may dirty again: kick until it is gone.
+ */
 static void stop_all(struct test_vm *t)
 {
 	int i;
@@ -226,10 +231,11 @@ static void stop_all(struct test_vm *t)
 	t->stop = true;
 	for (i = 0; i < t->nr_vcpus; i++) {
 		t->vcpu[i]->run->immediate_exit = 1;
-		pthread_kill(t->thread[i], SIGUSR1);
+		while (pthread_tryjoin_np(t->thread[i], NULL) == EBUSY) {
+			pthread_kill(t->thread[i], SIGUSR1);
+			usleep(1000);
+		}
 	}
-	for (i = 0; i < t->nr_vcpus; i++)
-		pthread_join(t->thread[i], NULL);
 }
 
 /*
