@@ -40,6 +40,7 @@
 
 #define NR_DQ		4
 #define DQ_MAX_ENTRY	4096		/* the largest entry_size accepted */
+#define FILL		512		/* bytes of an argument filled */
 #define BYSTANDER_PAGES	32
 
 static uint64_t rng;
@@ -208,7 +209,12 @@ int main(int argc, char **argv)
 	bool is_dq[16] = { false };
 	unsigned int nr, dir, size;
 	pid_t bystander, giver;
-	uint8_t buf[512];
+	/*
+	 * The argument: a random number's size field says up to 16 KiB, and
+	 * the kernel may write (and zero) that much, so it has room for it.
+	 * Only the first FILL bytes are filled.
+	 */
+	uint8_t *buf = calloc(1, _IOC_SIZEMASK + 1);
 	struct nl_sock nl;
 	struct nl_ack ack;
 	struct test_vm t, idle;
@@ -275,15 +281,15 @@ int main(int argc, char **argv)
 			       nr == 3 ? _IOC_READ : _IOC_WRITE) : rnd(4);
 		size = rnd(2) ? (nr == 2 ? 40 : nr == 3 || nr == 4 ? 48 :
 				 nr == 5 ? 16 : 8) + (rnd(4) ? 0 : rnd(64)) :
-				rnd(sizeof(buf));
+				rnd(FILL);
 		cmd = rnd(16) ? _IOC(dir, DIRTYQUOTA_IOC_MAGIC, nr, size) : rnd(0);
 		if (rnd(2)) {
-			memset(buf, 0, sizeof(buf));
+			memset(buf, 0, FILL);
 			fill_struct(buf, nr, stats);
 			if (!rnd(4))
-				buf[rnd(sizeof(buf))] = rnd(256);
+				buf[rnd(FILL)] = rnd(256);
 		} else {
-			for (r = 0; r < (int)sizeof(buf); r++)
+			for (r = 0; r < FILL; r++)
 				buf[r] = rnd(256);
 		}
 		r = ioctl(fd, cmd, rnd(32) ? (void *)buf : (void *)rnd(8));
