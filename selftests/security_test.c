@@ -114,41 +114,6 @@ static void test_attach_needs_vm_fd(void)
 	test_vm_free(&t);
 }
 
-static void send_fd(int sock, int fd)
-{
-	char c = 0, cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	TEST_ASSERT(sendmsg(sock, &mh, 0) == 1, "sendmsg: %s", strerror(errno));
-}
-
-static int recv_fd(int sock)
-{
-	char c, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	int fd;
-
-	TEST_ASSERT(recvmsg(sock, &mh, 0) == 1, "recvmsg: %s", strerror(errno));
-	cm = CMSG_FIRSTHDR(&mh);
-	TEST_ASSERT(cm && cm->cmsg_type == SCM_RIGHTS, "no fd came");
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 struct handover {
 	int dq, sock, nr_vcpus;
 };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -307,6 +308,42 @@ void collect_rings(struct test_vm *t, unsigned long *log)
 		}
 	}
 	kvm_vm_reset_dirty_ring(t->vm);
+}
+
+/* Passes @fd over the unix socket @sock; recv_fd() takes it. */
+void send_fd(int sock, int fd)
+{
+	char c = 0, cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	TEST_ASSERT(sendmsg(sock, &mh, 0) == 1, "sendmsg: %s", strerror(errno));
+}
+
+int recv_fd(int sock)
+{
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int fd;
+
+	TEST_ASSERT(recvmsg(sock, &mh, 0) == 1, "recvmsg: %s", strerror(errno));
+	cm = CMSG_FIRSTHDR(&mh);
+	TEST_ASSERT(cm && cm->cmsg_type == SCM_RIGHTS, "no fd came");
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
 }
 
 /* Re-protects the logged pages so that the writers' next writes count. */

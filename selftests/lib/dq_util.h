@@ -101,6 +101,8 @@ bool log_bit(const unsigned long *log, uint64_t n);
 void log_set(unsigned long *log, uint64_t n);
 void clear_all(struct test_vm *t);
 void collect_rings(struct test_vm *t, unsigned long *log);
+void send_fd(int sock, int fd);
+int recv_fd(int sock);
 void harvest_for(struct test_vm *t, uint64_t ns);
 uint64_t measure_rate(struct test_vm *t, int idx, uint64_t ns);
 void expect_err(int r, int err, const char *what);
