@@ -5,8 +5,9 @@
 #   make            patched KVM modules, dirtyquota.ko, dqctl, tests
 #   make check      everything, then the unit tests and the QEMU sandbox suite
 #                   on Linux 6.1; KERNEL=6.12 for the 6.12 line
-#   make check-debug  the sandbox suite on a debug kernel (KASAN, lockdep,
-#                   kmemleak) built from the 6.1 source, cached in DQ_CACHE
+#   make check-debug  libFuzzer over dqctl's parsers, then the sandbox suite
+#                   on a debug kernel (KASAN, lockdep, kmemleak) built from
+#                   the 6.1 source, cached in DQ_CACHE
 #   make demo       a small VM in the sandbox and its per-vCPU counters
 #   make check-install  the README's install and uninstall blocks, verbatim,
 #                   in a Debian 12 guest booted under QEMU (KERNEL= too)
@@ -82,6 +83,7 @@ module: kvm module-src
 
 # dqctl for this host, and a static one for the sandbox's busybox.
 DQCTL		:= $(MAKE) -s --no-print-directory -C tools/dqctl
+FUZZ_SECONDS	?= 20
 
 tools:
 	@echo "tools: building dqctl $(DQ_VERSION)"
@@ -112,6 +114,8 @@ check: deps
 check-debug: deps
 	@[ "$(KERNEL)" = 6.1 ] || { echo "check-debug: Linux 6.1 only" >&2; exit 2; }
 	@$(MAKE) --no-print-directory selftests
+	@echo "check-debug: libFuzzer over dqctl's parsers, $(FUZZ_SECONDS) s each"
+	@$(DQCTL) OUT=$(BUILD)/dqctl FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz
 	@dir=$$(sandbox/debug-kernel.sh $(KSRC_TARBALL) sandbox/debug.config) && \
 	abi=$$(basename $$dir) && \
 	$(MAKE) --no-print-directory kvm module KERNEL_ABI=$$abi KDIR=$$dir/build && \

@@ -70,11 +70,8 @@ timeout --foreground -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
 sleep 0.5
 echo "sandbox: guest ran for $((SECONDS - start)) s (qemu status $status)"
 
-# Kernel splats: warnings, oopses, lockdep, KASAN, RCU stalls, hung tasks.
-splat='WARNING: CPU:|BUG:|Oops|Call Trace|Kernel panic|general protection fault'
-splat+='|KASAN|UBSAN|possible circular locking|possible recursive locking'
-splat+='|INFO: task .* blocked|rcu.*(stall|detected)|kmemleak'
-splat+='|dirtyquota: leaked'
+# shellcheck source=sandbox/splat.sh
+. "$(dirname "$0")/splat.sh"
 
 awk -v host="$host" -v splat="$splat" -v notsplat="$notsplat" -v qstatus="$status" '
 { sub(/\r$/, "") }

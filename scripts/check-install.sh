@@ -191,9 +191,8 @@ timeout --foreground -k 10 "$timeout" "${qemu[@]}" -display none -monitor none \
 sleep 0.5
 say "guest ran for $((SECONDS - start)) s (qemu status $status)"
 
-splat='WARNING: CPU:|BUG:|Oops|Call Trace|Kernel panic|general protection fault'
-splat+='|KASAN|UBSAN|possible circular locking|possible recursive locking'
-splat+='|INFO: task .* blocked|rcu.*(stall|detected)|kmemleak'
+# shellcheck source=sandbox/splat.sh
+. "$(dirname "$0")/../sandbox/splat.sh"
 
 awk -v splat="$splat" -v qstatus="$status" '
 { sub(/\r$/, "") }
