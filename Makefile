@@ -9,6 +9,8 @@
 #                   on a debug kernel (KASAN, lockdep, kmemleak) built from
 #                   the 6.1 source, cached in DQ_CACHE
 #   make demo       a small VM in the sandbox and its per-vCPU counters
+#   make bench      the benchmarks: hook cost, limit accuracy, fairness,
+#                   migration convergence; build/bench/results.json, plots
 #   make check-install  the README's install and uninstall blocks, verbatim,
 #                   in a Debian 12 guest booted under QEMU (KERNEL= too)
 #   make style      checkpatch --strict over the module and the core patches
@@ -46,7 +48,7 @@ MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbu
 
 .PHONY: all deps kvm module module-src tools unit selftests check check-debug \
 	check-install \
-	demo style sparse install uninstall dkms-install dkms-remove clean
+	bench demo style sparse install uninstall dkms-install dkms-remove clean
 
 all: kvm module tools selftests
 
@@ -129,6 +131,15 @@ check-install: deps
 	@$(MAKE) --no-print-directory selftests
 	@scripts/check-install.sh --abi $(KERNEL_ABI) --selftests $(SELFTESTS) \
 		--out $(BUILD)/check-install-$(KERNEL_ABI) $(CHECK_INSTALL_FLAGS)
+
+# The benchmarks (bench/, built with the selftests), in one sandbox boot;
+# BENCH_FLAGS for sandbox/bench.sh, e.g. --only migrate --args migrate=-q.
+bench:
+	@scripts/install-deps.sh $(KERNEL_ABI) gnuplot-nox
+	@$(MAKE) --no-print-directory all
+	@sandbox/bench.sh --image-dir $(IMAGE_DIR) \
+		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
+		--selftests $(SELFTESTS) --out $(BUILD)/bench $(BENCH_FLAGS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

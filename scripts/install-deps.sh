@@ -5,8 +5,9 @@
 # pinned Debian kernel: its headers and source with apt-get, and its image
 # unpacked into $DQ_CACHE (the host's own kernel is left alone).
 #
-#   scripts/install-deps.sh [KERNEL_ABI]
+#   scripts/install-deps.sh [KERNEL_ABI [PACKAGE...]]
 #
+# PACKAGEs are what one target needs on top (make bench: gnuplot).
 # The pins below are the one place that names kernel versions.
 
 set -euo pipefail
@@ -21,6 +22,7 @@ declare -A source_pkg=(
 )
 
 abi=${1:-6.1.0-56-amd64}
+shift $(($# ? 1 : 0))
 cache=${DQ_CACHE:-/var/cache/dirtyquota}
 ver=${deb_version[$abi]:-}
 src=${source_pkg[$abi]:-}
@@ -34,7 +36,7 @@ die() { echo "deps: $*" >&2; exit 1; }
 tools=(qemu-system-x86 busybox-static cpio gzip xz-utils kmod patch make gcc
        libc6-dev libcmocka-dev libnl-genl-3-dev libnl-3-dev pkg-config flex
        bison libelf-dev bc rsync sparse python3-yaml python3-jsonschema)
-pkgs=("linux-headers-$abi=$ver" "$src=$ver" "${tools[@]}")
+pkgs=("linux-headers-$abi=$ver" "$src=$ver" "${tools[@]}" "$@")
 
 missing=()
 for p in "${pkgs[@]}"; do
