@@ -8,7 +8,9 @@
 #                              vCPU 3 computes: exact counts to compare;
 #   busy  (-name guest=busy):  vCPU 0 writes 512 pages around and around,
 #                              vCPUs 1-3 compute: something to throttle;
-#   brief (-name guest=brief): created and destroyed while monitor listens.
+#   brief (-name guest=brief): created and destroyed while monitor listens;
+#   fol   (-name guest=fol):   vCPU 0 writes 64 pages around and around,
+#                              for follow.
 #
 # TAP output; every check is one "ok"/"not ok" line.
 
@@ -68,7 +70,7 @@ settled_rate() {
 }
 near() { awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { exit !(a >= b * (1 - p / 100) && a <= b * (1 + p / 100)) }'; }
 
-echo "1..21"
+echo "1..32"
 
 # 1. Nothing to show yet.
 out=$(dqctl 2>&1)
@@ -177,3 +179,98 @@ full=$(grep -c "\"event\":\"quota-full\",\"vm_id\":$bid," /tmp/events)
 most=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) / 0.005 + 2 }')
 check "quota-full: at most one per vCPU and interval ($full, at most $most)" \
 	[ "$full" -gt 0 -a "$full" -le "$most" ]
+
+# 7. follow: the budget at a share of a fixed rate, then of what lo sends;
+# SIGTERM gives the VM back what it had, the VM's end ends follow.
+start_vm fol loop:64 || echo "# dq_vm fol did not start"
+vm_val() { dqctl -j show "name:$1" | json_vals "$2" | head -n 1; }
+events() { sed 's/^{"event":"\([a-z]*\)".*/\1/' "$1" | tr '\n' ' '; }
+dqctl -j follow fol --bandwidth 8MiB/s --share 0.25 --interval 100ms \
+	>/tmp/follow.bw &
+fol=$!
+sleep 1
+check "follow --bandwidth 8MiB/s --share 0.25: budget 2 MiB/s, sleep mode" \
+	[ "$(vm_val fol budget)" = 2097152 -a "$(vm_val fol mode)" = '"sleep"' ]
+kill "$fol"
+wait "$fol"
+rc=$?
+check "SIGTERM: exit 0, back in observe mode without a budget (exit $rc)" \
+	[ $rc = 0 -a "$(vm_val fol mode)" = '"observe"' -a \
+	  "$(vm_val fol budget)" = null ]
+check "follow -j: start, one update, stop ($(events /tmp/follow.bw))" \
+	[ "$(events /tmp/follow.bw)" = "start update stop " ]
+
+# Traffic on lo: 10 bursts of 1 MiB 0.1 s apart, into nc; a low minimum,
+# so that most budgets are a share of the rate.
+ip link set lo up
+dqctl set fol mode sleep budget 3MiB/s
+tx() { cat /sys/class/net/lo/statistics/tx_bytes; }
+(sleep 30 & echo $! >/tmp/nc.keep; wait) | nc -l -p 5201 >/dev/null &
+sleep 0.5
+tx0=$(tx)
+dqctl -j follow fol --iface lo --interval 200ms --min 64KiB/s \
+	>/tmp/follow.lo &
+fol=$!
+sleep 0.5
+i=0
+while [ $i -lt 10 ]; do
+	dd if=/dev/zero bs=64k count=16 2>/dev/null
+	sleep 0.1
+	i=$((i + 1))
+done | nc 127.0.0.1 5201
+sleep 2
+idle=$(vm_val fol budget)
+kill "$fol"
+wait "$fol"
+rc=$?
+tx1=$(tx)
+kill "$(cat /tmp/nc.keep)" 2>/dev/null
+updates() {
+	grep '"event":"update"' /tmp/follow.lo |
+		sed 's/.*"rate":\([0-9]*\),"span_ns":\([0-9]*\),"budget":\([0-9]*\),"at_min":\([a-z]*\).*/\1 \2 \3 \4/'
+}
+check "follow --iface lo: every budget is half the rate, at least 64 KiB/s" \
+	sh -c '[ -n "$1" ] && echo "$1" | awk "
+		{ want = int(\$1 / 2); m = want <= 65536
+		  if (m) want = 65536
+		  if (\$3 != want || (\$4 == \"true\") != m) bad++ }
+		END { exit bad > 0 }"' - "$(updates)"
+most=$(updates | awk '$1 > m { m = $1 } END { print m + 0 }')
+check "lo's traffic was seen: up to $most B/s ($((tx1 - tx0)) bytes sent)" \
+	[ "$most" -gt $((512 * 1024)) ]
+check "no window holds more than lo sent in all" \
+	sh -c 'echo "$1" | awk -v all="$2" "
+		\$1 * \$2 / 1e9 > all + 1 { bad++ } END { exit bad > 0 }"' \
+	- "$(updates)" $((tx1 - tx0))
+check "an idle lo: the budget falls to the minimum, 64 KiB/s ($idle)" \
+	[ "$idle" = 65536 -a "$(updates | tail -n 1 | cut -d' ' -f4)" = true ]
+check "SIGTERM: exit 0, sleep mode kept, its 3 MiB/s budget back (exit $rc)" \
+	[ $rc = 0 -a "$(vm_val fol mode)" = '"sleep"' -a \
+	  "$(vm_val fol budget)" = 3145728 -a \
+	  "$(events /tmp/follow.lo | cut -d' ' -f1)" = start ]
+
+# Errors leave the VM alone.
+err=$(dqctl follow fol --iface nosuch0 2>&1)
+check "follow of an interface that does not exist: one line, exit 1 ($err)" \
+	[ $? = 1 -a "$(echo "$err" | wc -l)" = 1 -a \
+	  "$(vm_val fol budget)" = 3145728 ]
+err=$(runas 65534 dqctl follow fol --bandwidth 1Gbit/s 2>&1)
+check "an unprivileged user cannot follow ($err)" \
+	sh -c '[ $1 = 1 ] && echo "$2" | grep -q "CAP_NET_ADMIN"' - $? "$err"
+
+# The VM's end: follow says so and exits 0.
+dqctl -j follow fol --bandwidth 8MiB/s --interval 100ms >/tmp/follow.end &
+fol=$!
+sleep 1
+kill "$pid_fol"
+wait "$pid_fol"
+i=0
+while kill -0 "$fol" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill "$fol" 2>/dev/null
+wait "$fol"
+rc=$?
+check "follow ends when the VM does: exit $rc, $(events /tmp/follow.end)" \
+	[ $rc = 0 -a "$(events /tmp/follow.end)" = "start update gone " ]

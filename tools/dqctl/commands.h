@@ -15,12 +15,14 @@ int dq_cmd_set(int argc, char **argv, bool json);
 int dq_cmd_setquota(int argc, char **argv, bool json);
 int dq_cmd_monitor(int argc, char **argv, bool json);
 int dq_cmd_top(int argc, char **argv, bool json);
+int dq_cmd_follow(int argc, char **argv, bool json);
 
 extern const char dq_help_show[];
 extern const char dq_help_set[];
 extern const char dq_help_setquota[];
 extern const char dq_help_monitor[];
 extern const char dq_help_top[];
+extern const char dq_help_follow[];
 
 /* Prints a parse error or help; returns the exit code for dq_parse_*(). */
 int dq_args_done(int ret, const char *cmd, const char *help, const char *err);

@@ -31,6 +31,8 @@ static const struct command {
 	  dq_help_monitor },
 	{ "top", dq_cmd_top, "a live view of dirty rates and throttling",
 	  dq_help_top },
+	{ "follow", dq_cmd_follow, "keeps a budget at a share of a link's rate",
+	  dq_help_follow },
 	{ "help", cmd_help, "help on dqctl or one of its commands", NULL },
 };
 
@@ -56,7 +58,7 @@ static void usage(FILE *f)
 	for (i = 0; i < NR_COMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name,
 			commands[i].description);
-	fprintf(f, "\n  -j, --json     JSON output from show, monitor and top\n"
+	fprintf(f, "\n  -j, --json     JSON output from show, monitor, top and follow\n"
 		"  -h, --help     this text; 'dqctl help COMMAND' for a command\n"
 		"  -V, --version  the version\n");
 }
