@@ -160,7 +160,7 @@ def migration(r):
                      mib(x.get("final_dirty_bytes")),
                      num(x.get("downtime_ms_est"), "{:.0f}"),
                      mib(x.get("bytes_sent")),
-                     num(x.get("guest_work"), "{:.3g}"),
+                     num(x.get("compute_rel"), "{:.2f}"),
                      "ok" if ok else f"LOST {x.get('mismatched_pages')}"])
     return table("4. Live migration (memory "
                  f"{mib(r.get('memory_bytes'))} MiB, link "
@@ -168,7 +168,9 @@ def migration(r):
                  f"{r.get('downtime_target_ms', '?')} ms)",
                  ["workload", "mode", "policy", "converged", "total s",
                   "iter", "final MiB", "downtime ms", "sent MiB",
-                  "guest work", "copy"], body) + \
+                  "compute", "copy"], body) + \
+        "  compute: the compute vCPUs' work per second during the migration, " \
+        "relative to before it\n" + \
         (f"  {bad} run(s) did not copy memory byte for byte\n" if bad else "")
 
 
