@@ -77,7 +77,7 @@ echo "bench: booting the sandbox ($(basename "$image")): ${names[*]}"
 # Progress: what the programs print, but the data lines.
 mkdir -p "$out/sandbox"
 : >"$out/sandbox/results.log"
-tail -n +1 -F --pid=$$ "$out/sandbox/results.log" 2>/dev/null | tr -d '\r' |
+tail -n +1 -F --pid=$$ "$out/sandbox/results.log" 2>/dev/null | sed -u 's/\r$//' |
 	grep --line-buffered -vE '^(BENCH-|DQ-)' | sed -u 's/^/bench: | /' &
 trap 'kill $! 2>/dev/null || true' EXIT
 

@@ -147,10 +147,12 @@ def fairness(r):
 def migration(r):
     body = []
     bad = 0
+    skipped = set()
     for x in r.get("runs", []):
         if x.get("skipped"):
+            skipped.add(f"{x.get('policy')}: {x['skipped']}")
             body.append([x.get("workload"), x.get("mode"), x.get("policy"),
-                         "skipped: " + str(x["skipped"])] + [""] * 7)
+                         "n/a"] + ["-"] * 7)
             continue
         ok = x.get("verified") and not x.get("mismatched_pages")
         bad += not ok
@@ -171,11 +173,26 @@ def migration(r):
                   "compute", "copy"], body) + \
         "  compute: the compute vCPUs' work per second during the migration, " \
         "relative to before it\n" + \
+        "".join(f"  n/a: {x}\n" for x in sorted(skipped)) + \
         (f"  {bad} run(s) did not copy memory byte for byte\n" if bad else "")
 
 
+def follow(r):
+    body = [[x.get("workload"), x.get("mode"),
+             "yes" if x.get("converged") else "no",
+             num(x.get("total_s"), "{:.1f}"),
+             num(x.get("budget_mib_s"), "{:.2f}"),
+             num(x.get("compute_rel"), "{:.2f}")]
+            for x in r.get("runs", []) if not x.get("skipped")]
+    return table("5. dqctl follow (the VMM knows nothing of dirtyquota; "
+                 f"share {r.get('share')})",
+                 ["workload", "mode", "converged", "total s",
+                  "mean budget MiB/s", "compute"], body) + \
+        f"  {r.get('how')}\n"
+
+
 FORMAT = {"hook_cost": hook_cost, "accuracy": accuracy,
-          "fairness": fairness, "migration": migration}
+          "fairness": fairness, "migration": migration, "follow": follow}
 
 
 def plot(out, name, spec, rows):
@@ -210,6 +227,17 @@ def main():
     log, out = sys.argv[1:]
     os.makedirs(out, exist_ok=True)
     results, plots, rows = parse(log)
+    # Figure 5 is dqctl follow steering bench-migrate's VM: its runs, apart.
+    runs = results.get("migration", {}).get("runs", [])
+    follow = [r for r in runs if r.get("policy") == "follow"]
+    if follow:
+        results["follow"] = {
+            "how": "dqctl follow PID --iface dqmig0 --share SHARE "
+                   "--interval 250ms; the destination behind a veth pair "
+                   "in a network namespace, the VMM unaware of dirtyquota",
+            "share": results["migration"].get("share"),
+            "runs": follow,
+        }
     results["meta"] = meta()
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(results, f, indent=1, sort_keys=True)
