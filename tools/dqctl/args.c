@@ -32,10 +32,7 @@ struct parser {
 	char *err;
 };
 
-static int fail(char *err, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, int ret, const char *fmt, ...)
+int dq_args_fail(char *err, int ret, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,14 +58,14 @@ static int short_opt(struct parser *p, const char **arg)
 			*arg = p->argv[p->i++];
 		} else {
 			p->cluster = NULL;
-			return fail(p->err, -DQ_ARGS_USAGE,
-				    "option -%c needs a value", c);
+			return dq_args_fail(p->err, -DQ_ARGS_USAGE,
+					    "option -%c needs a value", c);
 		}
 		p->cluster = NULL;
 		return c;
 	}
 	p->cluster = NULL;
-	return fail(p->err, -DQ_ARGS_USAGE, "unknown option -%c", c);
+	return dq_args_fail(p->err, -DQ_ARGS_USAGE, "unknown option -%c", c);
 }
 
 static int long_opt(struct parser *p, const char *s, const char **arg)
@@ -82,23 +79,23 @@ static int long_opt(struct parser *p, const char *s, const char **arg)
 		    strncmp(o->long_name, s, len))
 			continue;
 		if (!o->has_arg && eq)
-			return fail(p->err, -DQ_ARGS_USAGE,
-				    "option --%s takes no value",
-				    o->long_name);
+			return dq_args_fail(p->err, -DQ_ARGS_USAGE,
+					    "option --%s takes no value",
+					    o->long_name);
 		if (o->has_arg) {
 			if (eq)
 				*arg = eq + 1;
 			else if (p->i < p->argc)
 				*arg = p->argv[p->i++];
 			else
-				return fail(p->err, -DQ_ARGS_USAGE,
-					    "option --%s needs a value",
-					    o->long_name);
+				return dq_args_fail(p->err, -DQ_ARGS_USAGE,
+						    "option --%s needs a value",
+						    o->long_name);
 		}
 		return o->short_name;
 	}
-	return fail(p->err, -DQ_ARGS_USAGE, "unknown option --%.*s",
-		    (int)len, s);
+	return dq_args_fail(p->err, -DQ_ARGS_USAGE, "unknown option --%.*s",
+			    (int)len, s);
 }
 
 /*
@@ -156,8 +153,8 @@ static int parse_opts(struct parser *p, opt_fn fn, void *a, const char **pos,
 			return DQ_ARGS_HELP;
 		if (!c) {
 			if (*npos == MAX_POS)
-				return fail(p->err, DQ_ARGS_USAGE,
-					    "too many arguments");
+				return dq_args_fail(p->err, DQ_ARGS_USAGE,
+						    "too many arguments");
 			pos[(*npos)++] = arg;
 			continue;
 		}
@@ -172,10 +169,11 @@ static int bad_value(char *err, const char *what, const char *s, int e,
 		     const char *example)
 {
 	if (e == -ERANGE)
-		return fail(err, DQ_ARGS_BAD, "%s '%s' is too large", what, s);
-	return fail(err, DQ_ARGS_BAD, "invalid %s '%s'%s%s%s", what, s,
-		    example ? " (like " : "", example ? example : "",
-		    example ? ")" : "");
+		return dq_args_fail(err, DQ_ARGS_BAD,
+				    "%s '%s' is too large", what, s);
+	return dq_args_fail(err, DQ_ARGS_BAD, "invalid %s '%s'%s%s%s", what, s,
+			    example ? " (like " : "", example ? example : "",
+			    example ? ")" : "");
 }
 
 static int positive(char *err, const char *what, const char *s, int e,
@@ -184,7 +182,8 @@ static int positive(char *err, const char *what, const char *s, int e,
 	if (e)
 		return bad_value(err, what, s, e, example);
 	if (!v)
-		return fail(err, DQ_ARGS_BAD, "%s must be more than 0", what);
+		return dq_args_fail(err, DQ_ARGS_BAD,
+				    "%s must be more than 0", what);
 	return DQ_ARGS_OK;
 }
 
@@ -216,7 +215,7 @@ int dq_parse_show(int argc, char **argv, struct dq_show_args *a, char *err)
 	if (ret)
 		return ret;
 	if (n > 1)
-		return fail(err, DQ_ARGS_USAGE, "too many arguments");
+		return dq_args_fail(err, DQ_ARGS_USAGE, "too many arguments");
 	a->vm = n ? pos[0] : NULL;
 	return DQ_ARGS_OK;
 }
@@ -246,19 +245,21 @@ static int set_pair(struct dq_vm_set *s, const char *key, const char *val,
 		if (!strcmp(key, keys[i].key))
 			break;
 	if (i == sizeof(keys) / sizeof(keys[0]))
-		return fail(err, DQ_ARGS_USAGE, "unknown setting '%s'", key);
+		return dq_args_fail(err, DQ_ARGS_USAGE,
+				    "unknown setting '%s'", key);
 	if (!val)
-		return fail(err, DQ_ARGS_USAGE, "%s needs a value", key);
+		return dq_args_fail(err, DQ_ARGS_USAGE,
+				    "%s needs a value", key);
 	if (DQ_HAS(s, keys[i].attr))
-		return fail(err, DQ_ARGS_USAGE, "%s given twice", key);
+		return dq_args_fail(err, DQ_ARGS_USAGE, "%s given twice", key);
 	s->has |= DQ_BIT(keys[i].attr);
 
 	switch (keys[i].attr) {
 	case DIRTYQUOTA_A_VM_MODE:
 		if (dq_mode_parse(val, &s->mode))
-			return fail(err, DQ_ARGS_BAD,
-				    "invalid mode '%s' (observe, sleep or exit)",
-				    val);
+			return dq_args_fail(err, DQ_ARGS_BAD,
+					    "invalid mode '%s' (observe, sleep or exit)",
+					    val);
 		return DQ_ARGS_OK;
 	case DIRTYQUOTA_A_VM_BUDGET:
 		e = dq_parse_rate(val, &s->budget);
@@ -269,8 +270,8 @@ static int set_pair(struct dq_vm_set *s, const char *key, const char *val,
 		return e ? bad_value(err, "interval", val, e, "10ms") : 0;
 	default:
 		if (strcmp(val, "on") && strcmp(val, "off"))
-			return fail(err, DQ_ARGS_BAD,
-				    "invalid pool '%s' (on or off)", val);
+			return dq_args_fail(err, DQ_ARGS_BAD,
+					    "invalid pool '%s' (on or off)", val);
 		s->pool = !strcmp(val, "on");
 		return DQ_ARGS_OK;
 	}
@@ -289,10 +290,10 @@ int dq_parse_set(int argc, char **argv, struct dq_set_args *a, char *err)
 	if (ret)
 		return ret;
 	if (!n)
-		return fail(err, DQ_ARGS_USAGE, "which VM?");
+		return dq_args_fail(err, DQ_ARGS_USAGE, "which VM?");
 	a->vm = pos[0];
 	if (n == 1)
-		return fail(err, DQ_ARGS_USAGE, "nothing to set");
+		return dq_args_fail(err, DQ_ARGS_USAGE, "nothing to set");
 	for (i = 1; i < n; i += 2) {
 		ret = set_pair(&a->set, pos[i], i + 1 < n ? pos[i + 1] : NULL,
 			       err);
@@ -316,9 +317,9 @@ int dq_parse_setquota(int argc, char **argv, struct dq_setquota_args *a,
 	if (ret)
 		return ret;
 	if (n != 3)
-		return fail(err, DQ_ARGS_USAGE, n < 3 ?
-			    "needs VM, VCPU and RATE, share or unlimited" :
-			    "too many arguments");
+		return dq_args_fail(err, DQ_ARGS_USAGE, n < 3 ?
+				    "needs VM, VCPU and RATE, share or unlimited" :
+				    "too many arguments");
 	a->vm = pos[0];
 	e = dq_parse_u32(pos[1], &a->set.index);
 	if (e)
@@ -370,9 +371,9 @@ int dq_parse_monitor(int argc, char **argv, struct dq_monitor_args *a,
 		return ret;
 	for (i = 0; i < n; i++) {
 		if (dq_event_parse(pos[i], &cmd))
-			return fail(err, DQ_ARGS_USAGE,
-				    "unknown event '%s' (vm-new, vm-del, mode-change or quota-full)",
-				    pos[i]);
+			return dq_args_fail(err, DQ_ARGS_USAGE,
+					    "unknown event '%s' (vm-new, vm-del, mode-change or quota-full)",
+					    pos[i]);
 		a->events |= 1u << cmd;
 	}
 	return DQ_ARGS_OK;
@@ -419,7 +420,7 @@ int dq_parse_top(int argc, char **argv, struct dq_top_args *a, char *err)
 	if (ret)
 		return ret;
 	if (n > 1)
-		return fail(err, DQ_ARGS_USAGE, "too many arguments");
+		return dq_args_fail(err, DQ_ARGS_USAGE, "too many arguments");
 	a->vm = n ? pos[0] : NULL;
 	return DQ_ARGS_OK;
 }

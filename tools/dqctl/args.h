@@ -22,6 +22,10 @@ enum dq_args {
 
 #define DQ_ARGS_ERR_LEN	256
 
+/* Writes the message to @err (DQ_ARGS_ERR_LEN bytes) and returns @ret. */
+int dq_args_fail(char *err, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 struct dq_show_args {
 	bool json;
 	bool ids;		/* hidden: VM ids only, for completion */

@@ -16,6 +16,7 @@
 #include "follow_args.h"
 #include "json.h"
 #include "rate.h"
+#include "render.h"
 #include "report.h"
 #include "units.h"
 
@@ -75,22 +76,6 @@ static void end(struct follow *f, struct dq_json *j)
 		f->out_failed = true;
 }
 
-static void json_rate(struct dq_json *j, const char *key, uint64_t v)
-{
-	if (v == DIRTYQUOTA_UNLIMITED)
-		dq_json_null(j, key);
-	else
-		dq_json_u64(j, key, v);
-}
-
-static void json_mode(struct dq_json *j, const char *key, uint32_t mode)
-{
-	if (dq_mode_name(mode))
-		dq_json_str(j, key, dq_mode_name(mode));
-	else
-		dq_json_u64(j, key, mode);
-}
-
 static const char *mode_str(char *buf, uint32_t mode)
 {
 	if (dq_mode_name(mode))
@@ -106,9 +91,9 @@ static void say_start(struct follow *f)
 
 	begin(f, &j, "start");
 	if (f->a.json) {
-		json_mode(&j, "mode", f->mode);
-		json_mode(&j, "old_mode", f->vm.mode);
-		json_rate(&j, "old_budget", f->vm.budget);
+		dq_json_mode(&j, "mode", f->mode);
+		dq_json_mode(&j, "old_mode", f->vm.mode);
+		dq_json_limit(&j, "old_budget", f->vm.budget);
 		if (f->a.iface)
 			dq_json_str(&j, "iface", f->a.iface);
 		else
@@ -179,8 +164,8 @@ static void say_stop(struct follow *f)
 	begin(f, &j, "stop");
 	if (f->a.json) {
 		if (f->set_mode)
-			json_mode(&j, "mode", f->vm.mode);
-		json_rate(&j, "budget", f->vm.budget);
+			dq_json_mode(&j, "mode", f->vm.mode);
+		dq_json_limit(&j, "budget", f->vm.budget);
 	} else if (f->set_mode) {
 		printf("restored mode %s, budget %s\n",
 		       mode_str(m, f->vm.mode), dq_fmt_rate(a, f->vm.budget));

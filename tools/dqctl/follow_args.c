@@ -6,7 +6,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,19 +27,6 @@ static const char * const opt_names[O_NR] = {
 	[O_MIN] = "min",
 };
 
-static int fail(char *err, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, DQ_ARGS_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
 bool dq_ifname_valid(const char *s)
 {
 	size_t len = strnlen(s, IFNAME_MAX + 1);
@@ -57,16 +43,19 @@ static int bad_rate(char *err, const char *what, const char *s, int e,
 		    uint64_t v)
 {
 	if (e == -ERANGE)
-		return fail(err, DQ_ARGS_BAD, "%s '%s' is too large", what, s);
+		return dq_args_fail(err, DQ_ARGS_BAD,
+				    "%s '%s' is too large", what, s);
 	if (e)
-		return fail(err, DQ_ARGS_BAD,
-			    "invalid %s '%s' (like 100MiB/s or 1Gbit/s)",
-			    what, s);
+		return dq_args_fail(err, DQ_ARGS_BAD,
+				    "invalid %s '%s' (like 100MiB/s or 1Gbit/s)",
+				    what, s);
 	if (v == DIRTYQUOTA_UNLIMITED)
-		return fail(err, DQ_ARGS_BAD, "%s must be a rate, not unlimited",
-			    what);
+		return dq_args_fail(err, DQ_ARGS_BAD,
+				    "%s must be a rate, not unlimited",
+				    what);
 	if (!v)
-		return fail(err, DQ_ARGS_BAD, "%s must be more than 0", what);
+		return dq_args_fail(err, DQ_ARGS_BAD,
+				    "%s must be more than 0", what);
 	return DQ_ARGS_OK;
 }
 
@@ -81,28 +70,28 @@ static int value(struct dq_follow_args *a, enum opt_id id, const char *s,
 		return bad_rate(err, "bandwidth", s, e, a->bandwidth);
 	case O_IFACE:
 		if (!dq_ifname_valid(s))
-			return fail(err, DQ_ARGS_BAD,
-				    "invalid interface name '%s'", s);
+			return dq_args_fail(err, DQ_ARGS_BAD,
+					    "invalid interface name '%s'", s);
 		a->iface = s;
 		return DQ_ARGS_OK;
 	case O_SHARE:
 		e = dq_parse_share(s, &a->share);
 		if (e == -ERANGE)
-			return fail(err, DQ_ARGS_BAD,
-				    "share '%s' must be more than 0 and at most 1",
-				    s);
-		return e ? fail(err, DQ_ARGS_BAD,
-				"invalid share '%s' (like 0.5 or 50%%)", s) : 0;
+			return dq_args_fail(err, DQ_ARGS_BAD,
+					    "share '%s' must be more than 0 and at most 1",
+					    s);
+		return e ? dq_args_fail(err, DQ_ARGS_BAD,
+					"invalid share '%s' (like 0.5 or 50%%)", s) : 0;
 	case O_INTERVAL:
 		e = dq_parse_duration(s, &a->interval_ns);
 		if (e == -EINVAL)
-			return fail(err, DQ_ARGS_BAD,
-				    "invalid interval '%s' (like 1s or 500ms)",
-				    s);
+			return dq_args_fail(err, DQ_ARGS_BAD,
+					    "invalid interval '%s' (like 1s or 500ms)",
+					    s);
 		if (e || a->interval_ns < DQ_FOLLOW_INTERVAL_MIN_NS ||
 		    a->interval_ns > DQ_FOLLOW_INTERVAL_MAX_NS)
-			return fail(err, DQ_ARGS_BAD,
-				    "interval '%s' is not from 10ms to 1h", s);
+			return dq_args_fail(err, DQ_ARGS_BAD,
+					    "interval '%s' is not from 10ms to 1h", s);
 		return DQ_ARGS_OK;
 	default:
 		e = dq_parse_rate(s, &a->min);
@@ -122,8 +111,8 @@ static int long_opt(struct dq_follow_args *a, int argc, char **argv, int *i,
 	if ((len == 4 && !strncmp(s, "json", 4)) ||
 	    (len == 4 && !strncmp(s, "help", 4))) {
 		if (eq)
-			return fail(err, DQ_ARGS_USAGE,
-				    "option --%.*s takes no value", (int)len, s);
+			return dq_args_fail(err, DQ_ARGS_USAGE,
+					    "option --%.*s takes no value", (int)len, s);
 		if (*s == 'h')
 			return DQ_ARGS_HELP;
 		a->json = true;
@@ -134,19 +123,20 @@ static int long_opt(struct dq_follow_args *a, int argc, char **argv, int *i,
 		    !strncmp(opt_names[id], s, len))
 			break;
 	if (id == O_NR)
-		return fail(err, DQ_ARGS_USAGE, "unknown option --%.*s",
-			    (int)len, s);
+		return dq_args_fail(err, DQ_ARGS_USAGE, "unknown option --%.*s",
+				    (int)len, s);
 	if (eq) {
 		val = eq + 1;
 	} else if (*i + 1 < argc) {
 		val = argv[++*i];
 	} else {
-		return fail(err, DQ_ARGS_USAGE, "option --%s needs a value",
-			    opt_names[id]);
+		return dq_args_fail(err, DQ_ARGS_USAGE,
+				    "option --%s needs a value",
+				    opt_names[id]);
 	}
 	if (*seen & (1u << id))
-		return fail(err, DQ_ARGS_USAGE, "--%s given twice",
-			    opt_names[id]);
+		return dq_args_fail(err, DQ_ARGS_USAGE, "--%s given twice",
+				    opt_names[id]);
 	*seen |= 1u << id;
 	return value(a, id, val, err);
 }
@@ -158,8 +148,9 @@ static int short_opts(struct dq_follow_args *a, const char *s, char *err)
 		if (*s == 'h')
 			return DQ_ARGS_HELP;
 		if (*s != 'j')
-			return fail(err, DQ_ARGS_USAGE, "unknown option -%c",
-				    *s);
+			return dq_args_fail(err, DQ_ARGS_USAGE,
+					    "unknown option -%c",
+					    *s);
 		a->json = true;
 	}
 	return DQ_ARGS_OK;
@@ -187,8 +178,8 @@ int dq_parse_follow(int argc, char **argv, struct dq_follow_args *a,
 		}
 		if (no_more_opts || s[0] != '-' || !s[1]) {
 			if (npos++)
-				return fail(err, DQ_ARGS_USAGE,
-					    "too many arguments");
+				return dq_args_fail(err, DQ_ARGS_USAGE,
+						    "too many arguments");
 			a->vm = s;
 			continue;
 		}
@@ -200,12 +191,12 @@ int dq_parse_follow(int argc, char **argv, struct dq_follow_args *a,
 			return ret;
 	}
 	if (!a->vm)
-		return fail(err, DQ_ARGS_USAGE, "which VM?");
+		return dq_args_fail(err, DQ_ARGS_USAGE, "which VM?");
 	if (!(seen & (1u << O_BANDWIDTH | 1u << O_IFACE)))
-		return fail(err, DQ_ARGS_USAGE,
-			    "follow what? --bandwidth RATE or --iface IFACE");
+		return dq_args_fail(err, DQ_ARGS_USAGE,
+				    "follow what? --bandwidth RATE or --iface IFACE");
 	if ((seen & 1u << O_BANDWIDTH) && (seen & 1u << O_IFACE))
-		return fail(err, DQ_ARGS_USAGE,
-			    "--bandwidth and --iface do not go together");
+		return dq_args_fail(err, DQ_ARGS_USAGE,
+				    "--bandwidth and --iface do not go together");
 	return DQ_ARGS_OK;
 }

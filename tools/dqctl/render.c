@@ -185,7 +185,7 @@ void dq_render_show(FILE *f, const struct dq_vm *vms, size_t nr)
 }
 
 /* Budgets, rates and quotas: a number of bytes, or null if unlimited. */
-static void json_limit(struct dq_json *j, const char *key, uint64_t v)
+void dq_json_limit(struct dq_json *j, const char *key, uint64_t v)
 {
 	if (v == DIRTYQUOTA_UNLIMITED)
 		dq_json_null(j, key);
@@ -193,7 +193,7 @@ static void json_limit(struct dq_json *j, const char *key, uint64_t v)
 		dq_json_u64(j, key, v);
 }
 
-static void json_mode(struct dq_json *j, const char *key, uint32_t mode)
+void dq_json_mode(struct dq_json *j, const char *key, uint32_t mode)
 {
 	if (dq_mode_name(mode))
 		dq_json_str(j, key, dq_mode_name(mode));
@@ -215,11 +215,11 @@ static void json_vcpu(struct dq_json *j, const struct dq_vcpu *v)
 	if (!VCPU_HAS(v, TRACKED) || v->tracked)
 		dq_json_bool(j, "share", !VCPU_HAS(v, RATE));
 	if (VCPU_HAS(v, RATE))
-		json_limit(j, "rate", v->rate);
+		dq_json_limit(j, "rate", v->rate);
 	if (VCPU_HAS(v, BYTES_INTERVAL))
 		dq_json_u64(j, "bytes_interval", v->bytes_interval);
 	if (VCPU_HAS(v, QUOTA))
-		json_limit(j, "quota", v->quota);
+		dq_json_limit(j, "quota", v->quota);
 	if (VCPU_HAS(v, STOPS))
 		dq_json_u64(j, "stops", v->stops);
 	if (VCPU_HAS(v, THROTTLED_NS))
@@ -247,11 +247,11 @@ static void json_vm_members(struct dq_json *j, const struct dq_vm *vm,
 	if (VM_HAS(vm, NR_VCPUS))
 		dq_json_u64(j, "nr_vcpus", vm->nr_vcpus);
 	if (VM_HAS(vm, MODE))
-		json_mode(j, "mode", vm->mode);
+		dq_json_mode(j, "mode", vm->mode);
 	if (VM_HAS(vm, OLD_MODE))
-		json_mode(j, "old_mode", vm->old_mode);
+		dq_json_mode(j, "old_mode", vm->old_mode);
 	if (VM_HAS(vm, BUDGET))
-		json_limit(j, "budget", vm->budget);
+		dq_json_limit(j, "budget", vm->budget);
 	if (VM_HAS(vm, INTERVAL_NS))
 		dq_json_u64(j, "interval_ns", vm->interval_ns);
 	if (VM_HAS(vm, POOL))
@@ -366,7 +366,7 @@ void dq_render_event_json(FILE *f, const struct dq_event *ev,
 		if (VCPU_HAS(v, BYTES_INTERVAL))
 			dq_json_u64(&j, "bytes_interval", v->bytes_interval);
 		if (VCPU_HAS(v, QUOTA))
-			json_limit(&j, "quota", v->quota);
+			dq_json_limit(&j, "quota", v->quota);
 		if (VCPU_HAS(v, STOPS))
 			dq_json_u64(&j, "stops", v->stops);
 	} else {

@@ -25,6 +25,10 @@ void dq_render_show(FILE *f, const struct dq_vm *vms, size_t nr);
 void dq_render_show_json(FILE *f, const struct dq_vm *vms, size_t nr,
 			 bool pretty, const uint64_t *time_ns);
 void dq_json_vm(struct dq_json *j, const struct dq_vm *vm);
+/* A budget, rate or quota: bytes, or null if unlimited. */
+void dq_json_limit(struct dq_json *j, const char *key, uint64_t v);
+/* A mode by name, or its number if it has none. */
+void dq_json_mode(struct dq_json *j, const char *key, uint32_t mode);
 
 /* One line per event; @name is the VM's name, or "". */
 void dq_render_event(FILE *f, const struct dq_event *ev, const char *name);
