@@ -73,10 +73,16 @@ excerpt() { awk -v n="${1:-40}" 'NR <= n { print "  | " $0 }'; }
 # The console, from the first report on.
 report='BUG:|WARNING:|INFO:|KASAN|DEBUG_LOCKS_WARN_ON|Call Trace|Kernel panic|Oops'
 report+='|general protection fault|self-detected stall|detected stalls'
-first=$(tr -d '\r' <"$sb/console.log" | grep -nE "$report" | awk -F: 'NR == 1 { print $1 }' || true)
+# (sandbox/init's "dq-sandbox: [N] command" lines name the tests, never a report.)
+first=$(tr -d '\r' <"$sb/console.log" | grep -nE "$report" | grep -v 'dq-sandbox: \[' |
+	awk -F: 'NR == 1 { print $1 }' || true)
 if [[ -z $first ]]; then
 	pass "console: no KASAN, lockdep, RCU or atomic-sleep report"
 else
+	headline=$(tr -d '\r' <"$sb/console.log" | sed -n "${first}p")
+	during=$(tr -d '\r' <"$sb/console.log" | head -n "$first" |
+		 sed -n 's/.*dq-sandbox: //p' | tail -n 1)
+	headline+=" (during ${during:-the boot})"
 	fail "console: a kernel report (console.log line $first):"
 	tr -d '\r' <"$sb/console.log" | tail -n +"$((first > 3 ? first - 3 : 1))" | excerpt 60
 fi
@@ -124,5 +130,10 @@ else
 	fi
 fi
 
+# A long report pushes its first line out of a log read from the end.
+if ((failed)); then
+	grep '^sandbox: FAIL' "$sb/summary.txt" | sed 's/^sandbox:/check-debug: again,/' | tail -n 8 || true
+	[[ -z ${headline:-} ]] || echo "check-debug: again, the report began: $headline"
+fi
 echo "$passed passed, $failed failed${skipped:+, $skipped skipped}"
 ((failed == 0))

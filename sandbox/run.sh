@@ -101,6 +101,7 @@ function result(kind, what) {
 /^DQ-DMESG-END/ { indmesg = 0; next }
 /^DQ-SANDBOX-DONE/ { done = 1; next }
 /^SANDBOX TIMEOUT/ { result("failed", "watchdog: " $0); next }
+indmesg && /dq-sandbox: \[[0-9]+\] / { next }
 indmesg { if ($0 ~ splat && (notsplat == "" || $0 !~ notsplat)) { splats++; if (splats <= 20) print "sandbox: kernel: " $0 }; next }
 inentry && /^not ok [0-9]+/ { tf++; printf "sandbox: FAIL %s: %s\n", name, $0; next }
 inentry && /^ok [0-9]+/ { if (toupper($0) ~ /# SKIP/) ts++; else tp++; next }
