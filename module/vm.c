@@ -625,17 +625,20 @@ void dq_vm_comm(pid_t pid, char *comm)
 static bool dq_kvm_dirty_logging(struct kvm *kvm)
 {
 	struct kvm_memory_slot *slot;
+	struct kvm_memslots *slots;
 	bool on = false;
 	int as, bkt, idx;
 
 	idx = srcu_read_lock(&kvm->srcu);
-	for (as = 0; as < dq_nr_address_spaces(kvm) && !on; as++) {
-		kvm_for_each_memslot(slot, bkt, __kvm_memslots(kvm, as)) {
-			if (slot->flags & KVM_MEM_LOG_DIRTY_PAGES) {
-				on = true;
-				break;
-			}
-		}
+	for (as = 0; as < dq_nr_address_spaces(kvm); as++) {
+		/*
+		 * Read once: kvm_for_each_memslot() evaluates its argument at
+		 * every step, and a memslot update swaps the active set while
+		 * we look, which mixed two sets' hash lists before.
+		 */
+		slots = __kvm_memslots(kvm, as);
+		kvm_for_each_memslot(slot, bkt, slots)
+			on |= !!(slot->flags & KVM_MEM_LOG_DIRTY_PAGES);
 	}
 	srcu_read_unlock(&kvm->srcu, idx);
 	return on;
