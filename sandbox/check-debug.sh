@@ -73,18 +73,20 @@ excerpt() { awk -v n="${1:-40}" 'NR <= n { print "  | " $0 }'; }
 # The console, from the first report on.
 report='BUG:|WARNING:|INFO:|KASAN|DEBUG_LOCKS_WARN_ON|Call Trace|Kernel panic|Oops'
 report+='|general protection fault|self-detected stall|detected stalls'
+# The console without its carriage returns, read by all that follows.
+console=$out/console.txt
+tr -d '\r' <"$sb/console.log" >"$console"
 # (sandbox/init's "dq-sandbox: [N] command" lines name the tests, never a report.)
-first=$(tr -d '\r' <"$sb/console.log" | grep -nE "$report" | grep -v 'dq-sandbox: \[' |
+first=$(grep -nE "$report" "$console" | grep -v 'dq-sandbox: \[' |
 	awk -F: 'NR == 1 { print $1 }' || true)
 if [[ -z $first ]]; then
 	pass "console: no KASAN, lockdep, RCU or atomic-sleep report"
 else
-	headline=$(tr -d '\r' <"$sb/console.log" | sed -n "${first}p")
-	during=$(tr -d '\r' <"$sb/console.log" | head -n "$first" |
-		 sed -n 's/.*dq-sandbox: //p' | tail -n 1)
+	headline=$(sed -n "${first}p" "$console")
+	during=$(head -n "$first" "$console" | sed -n 's/.*dq-sandbox: //p' | tail -n 1)
 	headline+=" (during ${during:-the boot})"
 	fail "console: a kernel report (console.log line $first):"
-	tr -d '\r' <"$sb/console.log" | tail -n +"$((first > 3 ? first - 3 : 1))" | excerpt 60
+	tail -n +"$((first > 3 ? first - 3 : 1))" "$console" | excerpt 60
 fi
 
 locks=$(tr -d '\r' <"$sb/results.log" | sed -n 's/^ *debug_locks: *\([0-9]*\)$/\1/p')
