@@ -95,6 +95,15 @@ void dq_quota_set(struct dq_quota *q, u64 total, u64 quota)
 	WRITE_ONCE(q->threshold, dq_sat_add(q->base, quota));
 }
 
+/* What the vCPU owes is dropped: it has its whole quota from @total on. */
+void dq_quota_forgive(struct dq_quota *q, u64 total)
+{
+	if (total <= q->threshold)
+		return;
+	q->base = total;
+	WRITE_ONCE(q->threshold, dq_sat_add(total, q->quota));
+}
+
 /* The page that made the counter exceed the quota is the last one allowed. */
 bool dq_quota_over(const struct dq_quota *q, u64 total)
 {

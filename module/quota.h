@@ -45,6 +45,7 @@ u64 dq_share(u64 budget_bps, u64 interval_ns, u32 nr_vcpus);
 void dq_quota_start(struct dq_quota *q, u64 total, u64 quota);
 u64 dq_quota_roll(struct dq_quota *q, u64 total, u64 intervals, u64 quota);
 void dq_quota_set(struct dq_quota *q, u64 total, u64 quota);
+void dq_quota_forgive(struct dq_quota *q, u64 total);
 bool dq_quota_over(const struct dq_quota *q, u64 total);
 u64 dq_quota_used(const struct dq_quota *q, u64 total);
 

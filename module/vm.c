@@ -78,27 +78,92 @@ static void dq_vm_roll(struct dq_vm *vm, u64 now)
 	vm->interval_no = k;
 }
 
+static bool dq_kvm_dirty_logging(struct kvm *kvm)
+{
+	struct kvm_memory_slot *slot;
+	struct kvm_memslots *slots;
+	bool on = false;
+	int as, bkt, idx;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	for (as = 0; as < dq_nr_address_spaces(kvm); as++) {
+		/*
+		 * Read once: kvm_for_each_memslot() evaluates its argument at
+		 * every step, and a memslot update swaps the active set while
+		 * we look, which mixed two sets' hash lists before.
+		 */
+		slots = __kvm_memslots(kvm, as);
+		kvm_for_each_memslot(slot, bkt, slots)
+			on |= !!(slot->flags & KVM_MEM_LOG_DIRTY_PAGES);
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	return on;
+}
+
+/*
+ * Wakes the held vCPUs that may go on now: within quota, the pool has
+ * something, or dirty logging is off.  The caller holds vm->qlock.
+ */
+static void dq_vm_wake_ready(struct dq_vm *vm)
+{
+	struct kvm *kvm = READ_ONCE(vm->kvm);
+	struct dq_vcpu *dv;
+	int logging = -1;
+	unsigned long i;
+
+	xa_for_each(&vm->vcpus, i, dv) {
+		if (!dv->sleepers)
+			continue;
+		if (dq_quota_over(&dv->q, READ_ONCE(dv->count.bytes_dirtied)) &&
+		    !(vm->pool && dq_vcpu_in_pool(vm, dv))) {
+			if (logging < 0)
+				logging = !kvm || dq_kvm_dirty_logging(kvm);
+			if (logging)
+				continue;
+		}
+		wake_up(&dv->wq);
+	}
+}
+
+static void dq_vm_wake_all(struct dq_vm *vm)
+{
+	struct dq_vcpu *dv;
+	unsigned long i;
+
+	rcu_read_lock();
+	xa_for_each(&vm->vcpus, i, dv)
+		wake_up_all(&dv->wq);
+	rcu_read_unlock();
+}
+
+/* The one place that arms the timer; the caller holds vm->qlock. */
+static void dq_vm_arm(struct dq_vm *vm)
+{
+	lockdep_assert_held(&vm->qlock);
+	if (vm->cfg.mode != DIRTYQUOTA_MODE_OBSERVE)
+		hrtimer_start(&vm->timer, ns_to_ktime(dq_next_interval(vm)),
+			      HRTIMER_MODE_ABS_SOFT);
+}
+
 static enum hrtimer_restart dq_vm_tick(struct hrtimer *timer)
 {
 	struct dq_vm *vm = container_of(timer, struct dq_vm, timer);
-	bool again;
 
 	spin_lock(&vm->qlock);
 	dq_vm_roll(vm, ktime_get_ns());
-	again = vm->cfg.mode != DIRTYQUOTA_MODE_OBSERVE;
-	if (again)
-		hrtimer_set_expires(timer, ns_to_ktime(dq_next_interval(vm)));
+	dq_vm_wake_ready(vm);
+	dq_vm_arm(vm);
 	spin_unlock(&vm->qlock);
-
-	wake_up_all(&vm->wq);
-	return again ? HRTIMER_RESTART : HRTIMER_NORESTART;
+	return HRTIMER_NORESTART;
 }
 
 /*
  * Whether a vCPU may enter the guest: it is within its quota, or the pool
- * covers what it needs.
+ * covers what it needs, or dirty logging ended and with it what its debt
+ * was for.
  */
-static bool dq_vcpu_may_go(struct dq_vm *vm, struct dq_vcpu *dv)
+static bool dq_vcpu_may_go(struct dq_vm *vm, struct dq_vcpu *dv,
+			   struct kvm *kvm)
 {
 	u64 total = READ_ONCE(dv->count.bytes_dirtied);
 	bool go;
@@ -114,38 +179,57 @@ static bool dq_vcpu_may_go(struct dq_vm *vm, struct dq_vcpu *dv)
 					       dq_vcpu_quota(vm, dv));
 		go = !dq_quota_over(&dv->q, total);
 	}
+	if (!go && !dq_kvm_dirty_logging(kvm)) {
+		dq_quota_forgive(&dv->q, total);
+		go = true;
+	}
 	spin_unlock_bh(&vm->qlock);
 	return go;
 }
 
-/* Sleeps until the vCPU may go on: 0, or -EINTR on a signal. */
-static int dq_vcpu_sleep(struct dq_vm *vm, struct dq_vcpu *dv)
+/* The vCPU itself and DIRTYQUOTA_IOC_WAIT: their time is counted once. */
+static void dq_vcpu_sleepers(struct dq_vm *vm, struct dq_vcpu *dv, int delta)
 {
-	u64 start = ktime_get_ns();
-	int r;
+	u64 now = ktime_get_ns();
 
 	spin_lock_bh(&vm->qlock);
-	dv->stops++;
-	dv->stopped = true;
+	if (delta > 0 && !dv->sleepers++)
+		dv->sleep_start = now;
+	else if (delta < 0 && !--dv->sleepers)
+		dv->throttled_ns += now - dv->sleep_start;
 	spin_unlock_bh(&vm->qlock);
+}
 
-	r = wait_event_interruptible(vm->wq, dq_vcpu_may_go(vm, dv));
+/* Sleeps until the vCPU may go on or @deadline: 0, or -EINTR on a signal. */
+static int dq_vcpu_sleep(struct dq_vm *vm, struct dq_vcpu *dv,
+			 struct kvm *kvm, u64 deadline)
+{
+	u64 now = ktime_get_ns();
+	long r;
 
-	spin_lock_bh(&vm->qlock);
-	dv->stopped = false;
-	dv->throttled_ns += ktime_get_ns() - start;
-	spin_unlock_bh(&vm->qlock);
-	return r ? -EINTR : 0;
+	if (now >= deadline)
+		return 0;
+	dq_vcpu_sleepers(vm, dv, 1);
+	r = wait_event_interruptible_hrtimeout(dv->wq,
+					       dq_vcpu_may_go(vm, dv, kvm),
+					       ns_to_ktime(deadline - now));
+	dq_vcpu_sleepers(vm, dv, -1);
+	return r == -ERESTARTSYS ? -EINTR : 0;
+}
+
+/* When the current stop of the vCPU ends at the latest. */
+static u64 dq_vcpu_deadline(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	return READ_ONCE(dv->stall_start) + READ_ONCE(vm->cfg.max_stall_ns);
 }
 
 static void dq_vcpu_fill_exit(struct dq_vm *vm, struct dq_vcpu *dv,
-			      struct kvm_run *run)
+			      struct kvm_run *run, u64 deadline)
 {
 	u64 now = ktime_get_ns(), next;
 
 	spin_lock_bh(&vm->qlock);
-	dv->stops++;
-	next = dq_next_interval(vm);
+	next = min(dq_next_interval(vm), deadline);
 	run->exit_reason = KVM_EXIT_DIRTY_QUOTA_FULL;
 	run->dirty_quota.count = dq_quota_used(&dv->q,
 					       READ_ONCE(dv->count.bytes_dirtied));
@@ -154,20 +238,22 @@ static void dq_vcpu_fill_exit(struct dq_vm *vm, struct dq_vcpu *dv,
 	spin_unlock_bh(&vm->qlock);
 }
 
-/* At most one quota-full event per vCPU and interval. */
-static void dq_vcpu_note_full(struct dq_vm *vm, struct dq_vcpu *dv)
+/* A stop begins; at most one quota-full event per vCPU and interval. */
+static void dq_vcpu_stall_begin(struct dq_vm *vm, struct dq_vcpu *dv)
 {
 	struct dq_vcpu_full e;
 	bool first;
 
+	WRITE_ONCE(dv->stall_start, ktime_get_ns());
 	spin_lock_bh(&vm->qlock);
+	dv->stops++;
 	first = dv->event_interval != vm->interval_no + 1;
 	dv->event_interval = vm->interval_no + 1;
 	e.index = dv->index;
 	e.bytes_interval = dq_quota_used(&dv->q,
 					 READ_ONCE(dv->count.bytes_dirtied));
 	e.quota = dv->q.quota;
-	e.stops = dv->stops + 1;
+	e.stops = dv->stops;
 	spin_unlock_bh(&vm->qlock);
 	if (first)
 		dq_nl_quota_full(vm, &e);
@@ -179,26 +265,72 @@ static void dq_vcpu_rearm(struct kvm_vcpu *vcpu, struct dq_vcpu *dv)
 	kvm_make_request(KVM_REQ_DIRTY_QUOTA, vcpu);
 }
 
+/*
+ * Lets the vCPU into the guest.  On the way in KVM writes steal time and
+ * kvmclock, after this: those pages are charged, but they do not stop the
+ * vCPU again before it has run guest code (see dq_vcpu_over()).
+ */
+static int dq_vcpu_go(struct kvm_vcpu *vcpu, struct dq_vcpu *dv)
+{
+	kvm_clear_request(KVM_REQ_DIRTY_QUOTA, vcpu);
+	dv->stop_pending = false;
+	dv->granted = true;
+	dv->granted_exits = vcpu->stat.exits;
+	WRITE_ONCE(dv->stall_start, 0);
+	return 1;
+}
+
 static int dq_vcpu_stop(struct kvm_vcpu *vcpu)
 {
 	struct dq_vcpu *dv = vcpu->dirty_provider_data;
 	struct dq_vm *vm = vcpu->kvm->dirty_provider_data;
+	u64 deadline;
 
 	dv->stop_pending = false;
-	if (!vm || dq_vcpu_may_go(vm, dv))
-		return 1;
+	if (!vm || dq_vcpu_may_go(vm, dv, vcpu->kvm))
+		return dq_vcpu_go(vcpu, dv);
 
-	dq_vcpu_note_full(vm, dv);
+	if (!dv->stall_start)
+		dq_vcpu_stall_begin(vm, dv);
+	deadline = dq_vcpu_deadline(vm, dv);
+	/* Held for max-stall: at least one page goes through. */
+	if (ktime_get_ns() >= deadline)
+		return dq_vcpu_go(vcpu, dv);
+
 	if (READ_ONCE(vm->cfg.mode) == DIRTYQUOTA_MODE_EXIT) {
-		dq_vcpu_fill_exit(vm, dv, vcpu->run);
+		dq_vcpu_fill_exit(vm, dv, vcpu->run, deadline);
 		/* Entering KVM_RUN again checks the quota again. */
 		dq_vcpu_rearm(vcpu, dv);
 		return 0;
 	}
 	/* On a signal KVM returns to userspace; check again on the way in. */
-	if (dq_vcpu_sleep(vm, dv))
+	if (dq_vcpu_sleep(vm, dv, vcpu->kvm, deadline)) {
 		dq_vcpu_rearm(vcpu, dv);
-	return 1;
+		return 1;
+	}
+	return dq_vcpu_go(vcpu, dv);
+}
+
+/* Over the threshold: stop before the next entry, unless not in yet. */
+static void dq_vcpu_over(struct kvm_vcpu *vcpu, struct dq_vcpu *dv)
+{
+	if (dv->stop_pending)
+		return;
+	if (dv->granted) {
+		if (vcpu->stat.exits == dv->granted_exits)
+			return;
+		dv->granted = false;
+	}
+	dq_vcpu_rearm(vcpu, dv);
+}
+
+/* With the dirty ring: not a page this vCPU pushed and is not reset yet. */
+static bool dq_ring_new(struct kvm_vcpu *vcpu, struct dq_vcpu *dv,
+			const struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	return dq_ring_charge(&dv->ring, (u32)slot->as_id << 16 | slot->id,
+			      gfn, vcpu->dirty_ring.dirty_index - 1,
+			      READ_ONCE(vcpu->dirty_ring.reset_index));
 }
 
 static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
@@ -209,15 +341,44 @@ static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
 	u64 total;
 
 	if (likely(dv)) {
+		if (kvm->dirty_ring_size && !dq_ring_new(vcpu, dv, slot, gfn))
+			return;
 		total = dq_account_vcpu(&dv->count, PAGE_SIZE);
-		if (unlikely(total > READ_ONCE(dv->q.threshold)) &&
-		    !dv->stop_pending)
-			dq_vcpu_rearm(vcpu, dv);
+		if (unlikely(total > READ_ONCE(dv->q.threshold)))
+			dq_vcpu_over(vcpu, dv);
 		return;
 	}
 	vm = READ_ONCE(kvm->dirty_provider_data);
 	if (vm)
 		dq_account_vm(&vm->count, PAGE_SIZE);
+}
+
+/*
+ * The VMM's process.  A new VM is being created by current; of one that
+ * exists when the module loads, KVM knows the thread that created it.
+ */
+static pid_t dq_vm_tgid(struct kvm *kvm)
+{
+	struct task_struct *task, *p;
+	pid_t tgid = kvm->userspace_pid;
+
+	if (!tgid)
+		return task_tgid_nr(current);
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(tgid, &init_pid_ns), PIDTYPE_PID);
+	if (!task) {
+		/* That thread is gone: the process whose memory the VM is. */
+		for_each_process(p) {
+			if (READ_ONCE(p->mm) == kvm->mm) {
+				task = p;
+				break;
+			}
+		}
+	}
+	if (task)
+		tgid = task_tgid_nr(task);
+	rcu_read_unlock();
+	return tgid;
 }
 
 static void *dq_vm_create(struct kvm *kvm)
@@ -231,7 +392,6 @@ static void *dq_vm_create(struct kvm *kvm)
 	spin_lock_init(&vm->qlock);
 	/* Erased under qlock, which the timer takes in softirq context. */
 	xa_init_flags(&vm->vcpus, XA_FLAGS_LOCK_BH);
-	init_waitqueue_head(&vm->wq);
 	hrtimer_init(&vm->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	vm->timer.function = dq_vm_tick;
 	vm->kvm = kvm;
@@ -239,10 +399,10 @@ static void *dq_vm_create(struct kvm *kvm)
 	vm->cfg.pool = true;
 	vm->cfg.budget = DQ_UNLIMITED;
 	vm->cfg.interval_ns = DIRTYQUOTA_INTERVAL_DEFAULT_NS;
+	vm->cfg.max_stall_ns = DIRTYQUOTA_MAX_STALL_DEFAULT_NS;
 	vm->epoch = ktime_get_ns();
 	vm->id = atomic64_inc_return(&dq_last_id);
-	/* Replayed VMs were created by someone else than current. */
-	vm->pid = kvm->userspace_pid ?: task_tgid_nr(current);
+	vm->pid = dq_vm_tgid(kvm);
 
 	mutex_lock(&dq_vms_lock);
 	list_add_tail(&vm->node, &dq_vms);
@@ -307,7 +467,7 @@ static void dq_vm_destroy(struct kvm *kvm)
 
 	mutex_lock(&vm->lock);
 	vm->dead = true;
-	vm->kvm = NULL;
+	WRITE_ONCE(vm->kvm, NULL);
 	hrtimer_cancel(&vm->timer);
 	mutex_unlock(&vm->lock);
 	dq_vm_put(vm);
@@ -326,6 +486,7 @@ static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 	dv->index = vcpu->vcpu_idx;
 	dv->id = vcpu->vcpu_id;
 	dv->count.bytes_dirtied = 0;
+	init_waitqueue_head(&dv->wq);
 	dq_quota_start(&dv->q, 0, DQ_UNLIMITED);
 	dq_rate_start(&dv->dirty_rate, ktime_get_ns(), 0);
 
@@ -387,8 +548,8 @@ static int dq_config_check(u32 set, const struct dq_config *new,
 static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 {
 	u32 mode = set & DIRTYQUOTA_CFG_MODE ? new->mode : vm->cfg.mode;
-	u64 now, next;
-	bool restart, run;
+	bool restart;
+	u64 now;
 	struct dq_vcpu *dv;
 	unsigned long i;
 
@@ -427,15 +588,13 @@ static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 		else
 			dq_quota_set(&dv->q, total, dq_vcpu_quota(vm, dv));
 	}
-	run = vm->cfg.mode != DIRTYQUOTA_MODE_OBSERVE;
-	next = dq_next_interval(vm);
+	dq_vm_arm(vm);
 	spin_unlock_bh(&vm->qlock);
 
-	if (run)
-		hrtimer_start(&vm->timer, ns_to_ktime(next), HRTIMER_MODE_ABS_SOFT);
-	else
+	/* A tick that ran before the change no longer re-arms the timer. */
+	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
 		hrtimer_cancel(&vm->timer);
-	wake_up_all(&vm->wq);
+	dq_vm_wake_all(vm);
 }
 
 /* The one place where a VM's settings change. */
@@ -520,8 +679,16 @@ int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
 	}
 	spin_unlock_bh(&vm->qlock);
 	mutex_unlock(&vm->lock);
-	wake_up_all(&vm->wq);
+	dq_vm_wake_all(vm);
 	return r;
+}
+
+/* The stop the VMM waits for began when the vCPU exited, or begins now. */
+static u64 dq_vcpu_wait_deadline(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	u64 start = READ_ONCE(dv->stall_start) ?: ktime_get_ns();
+
+	return start + READ_ONCE(vm->cfg.max_stall_ns);
 }
 
 /* For exit mode: sleep as sleep mode would, from the VMM's own call. */
@@ -538,8 +705,8 @@ int dq_vcpu_wait(struct dq_vm *vm, u32 index)
 	dv = xa_load(&vm->vcpus, index);
 	if (!dv)
 		r = -ENOENT;
-	else if (!dq_vcpu_may_go(vm, dv))
-		r = dq_vcpu_sleep(vm, dv);
+	else if (!dq_vcpu_may_go(vm, dv, kvm))
+		r = dq_vcpu_sleep(vm, dv, kvm, dq_vcpu_wait_deadline(vm, dv));
 	kvm_put_kvm(kvm);
 	return r;
 }
@@ -562,7 +729,7 @@ void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 	s->limited = !observe;
 	s->own_rate = dv->rate != DQ_RATE_SHARE;
 	s->rate = dv->rate;
-	s->stopped = dv->stopped;
+	s->stopped = dv->sleepers;
 	s->stops = dv->stops;
 	s->throttled_ns = dv->throttled_ns;
 	s->pool_drawn = dv->pool_drawn;
@@ -620,28 +787,6 @@ void dq_vm_comm(pid_t pid, char *comm)
 	if (task)
 		__get_task_comm(comm, TASK_COMM_LEN, task);
 	rcu_read_unlock();
-}
-
-static bool dq_kvm_dirty_logging(struct kvm *kvm)
-{
-	struct kvm_memory_slot *slot;
-	struct kvm_memslots *slots;
-	bool on = false;
-	int as, bkt, idx;
-
-	idx = srcu_read_lock(&kvm->srcu);
-	for (as = 0; as < dq_nr_address_spaces(kvm); as++) {
-		/*
-		 * Read once: kvm_for_each_memslot() evaluates its argument at
-		 * every step, and a memslot update swaps the active set while
-		 * we look, which mixed two sets' hash lists before.
-		 */
-		slots = __kvm_memslots(kvm, as);
-		kvm_for_each_memslot(slot, bkt, slots)
-			on |= !!(slot->flags & KVM_MEM_LOG_DIRTY_PAGES);
-	}
-	srcu_read_unlock(&kvm->srcu, idx);
-	return on;
 }
 
 int dq_vm_get_info(struct dq_vm *vm, struct dq_vm_info *info)
@@ -724,7 +869,7 @@ void dq_vm_exit(void)
 	WRITE_ONCE(dq_unloading, true);
 	mutex_lock(&dq_vms_lock);
 	list_for_each_entry(vm, &dq_vms, node)
-		wake_up_all(&vm->wq);
+		dq_vm_wake_all(vm);
 	mutex_unlock(&dq_vms_lock);
 
 	kvm_dirty_provider_unregister(&dq_provider_ops);

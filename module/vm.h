@@ -26,6 +26,7 @@ struct dq_config {
 	bool pool;
 	u64 budget;		/* bytes per second or DQ_UNLIMITED */
 	u64 interval_ns;
+	u64 max_stall_ns;
 };
 
 /*
@@ -57,7 +58,6 @@ struct dq_vm {
 	struct xarray vcpus;		/* vcpu_idx -> struct dq_vcpu */
 
 	struct hrtimer timer;		/* rolls intervals unless observing */
-	wait_queue_head_t wq;		/* stopped vCPUs */
 };
 
 /* One per tracked vCPU, in vcpu->dirty_provider_data. */
@@ -65,6 +65,10 @@ struct dq_vcpu {
 	/* Written only by the vCPU's thread, on every dirtied page. */
 	struct dq_vcpu_count count;
 	bool stop_pending;
+	bool granted;			/* let in; not in the guest yet */
+	u64 granted_exits;		/* vcpu->stat.exits then */
+	u64 stall_start;		/* when this stop began, or 0 */
+	struct dq_ring_seen ring;
 
 	/* Written under vm->qlock; q.threshold is read on every page. */
 	struct dq_quota q ____cacheline_aligned_in_smp;
@@ -72,7 +76,9 @@ struct dq_vcpu {
 	u64 pool_drawn;
 	u64 stops;
 	u64 throttled_ns;
-	bool stopped;
+	u32 sleepers;			/* the vCPU itself, DIRTYQUOTA_IOC_WAIT */
+	u64 sleep_start;		/* when sleepers went from 0 to 1 */
+	wait_queue_head_t wq;		/* sleepers */
 	u64 event_interval;		/* last quota-full event, +1 */
 	struct dq_rate dirty_rate;
 	u32 index;
