@@ -91,8 +91,8 @@ struct dirtyquota_exit *dq_exit(struct kvm_run *run)
 	return (struct dirtyquota_exit *)&run->hw;
 }
 
-void test_vm_create(struct test_vm *t, int nr_vcpus, uint64_t pages,
-		    const enum guest_kind *kinds, int src, unsigned int flags)
+void test_vm_create_code(struct test_vm *t, int nr_vcpus, uint64_t pages,
+			 void *code, int src, unsigned int flags)
 {
 	uint64_t total = pages * nr_vcpus;
 	int i;
@@ -108,10 +108,22 @@ void test_vm_create(struct test_vm *t, int nr_vcpus, uint64_t pages,
 			      KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
 			      KVM_DIRTY_LOG_INITIALLY_SET);
 	for (i = 0; i < nr_vcpus; i++)
-		t->vcpu[i] = vm_vcpu_add(t->vm, i, guest_code);
+		t->vcpu[i] = vm_vcpu_add(t->vm, i, code);
 	vm_userspace_mem_region_add(t->vm, src, TEST_GPA, TEST_SLOT, total,
 				    flags & TV_LOG ? KVM_MEM_LOG_DIRTY_PAGES : 0);
 	virt_map(t->vm, TEST_GVA, TEST_GPA, total);
+	t->bitmap = calloc(total / 8 + 8, 1);
+
+	t->dq = open("/dev/dirtyquota", O_RDWR);
+	TEST_ASSERT(t->dq >= 0, "open /dev/dirtyquota: %s", strerror(errno));
+}
+
+void test_vm_create(struct test_vm *t, int nr_vcpus, uint64_t pages,
+		    const enum guest_kind *kinds, int src, unsigned int flags)
+{
+	int i;
+
+	test_vm_create_code(t, nr_vcpus, pages, guest_code, src, flags);
 	guest_pages = pages;
 	sync_global_to_guest(t->vm, guest_pages);
 	sync_global_to_guest(t->vm, guest_stride);
@@ -120,10 +132,6 @@ void test_vm_create(struct test_vm *t, int nr_vcpus, uint64_t pages,
 		t->kind[i] = kinds[i];
 		test_vm_set_count(t, i, pages);
 	}
-	t->bitmap = calloc(total / 8 + 8, 1);
-
-	t->dq = open("/dev/dirtyquota", O_RDWR);
-	TEST_ASSERT(t->dq >= 0, "open /dev/dirtyquota: %s", strerror(errno));
 }
 
 /* How many pages of its range a WRITE_ROUNDS vCPU writes per round. */

@@ -3,7 +3,8 @@
  * A small library for the dirtyquota sandbox tests, on top of the kernel's
  * KVM selftests library: a VM whose vCPUs each write their own range of a
  * test memslot (or only compute), threads that run them, and wrappers for
- * /dev/dirtyquota.
+ * /dev/dirtyquota.  test_vm_create_code() builds the same VM and test
+ * memslot for a guest of the test's own.
  *
  * A guest write is recorded by dirty logging, and so counted by dirtyquota,
  * only when it hits a page that is write-protected for logging: writers
@@ -85,6 +86,8 @@ uint64_t now_ns(void);
 struct dirtyquota_exit *dq_exit(struct kvm_run *run);
 void test_vm_create(struct test_vm *t, int nr_vcpus, uint64_t pages,
 		    const enum guest_kind *kinds, int src, unsigned int flags);
+void test_vm_create_code(struct test_vm *t, int nr_vcpus, uint64_t pages,
+			 void *code, int src, unsigned int flags);
 void test_vm_free(struct test_vm *t);
 void test_vm_set_count(struct test_vm *t, int idx, uint64_t pages);
 int dq_attach(struct test_vm *t, uint32_t flags);
