@@ -23,6 +23,7 @@
 
 #include "compat.h"
 #include "netlink.h"
+#include "pv.h"
 #include "vm.h"
 
 static LIST_HEAD(dq_vms);
@@ -311,10 +312,14 @@ static int dq_vcpu_stop(struct kvm_vcpu *vcpu)
 	return dq_vcpu_go(vcpu, dv);
 }
 
-/* Over the threshold: stop before the next entry, unless not in yet. */
-static void dq_vcpu_over(struct kvm_vcpu *vcpu, struct dq_vcpu *dv)
+/*
+ * Over the threshold: stop before the next entry.  Not for KVM's own
+ * pages of the vCPU, nor before the vCPU was in the guest since it was
+ * let in: KVM's writes are charged, but they never keep it out.
+ */
+static void dq_vcpu_over(struct kvm_vcpu *vcpu, struct dq_vcpu *dv, gfn_t gfn)
 {
-	if (dv->stop_pending)
+	if (dv->stop_pending || dq_vcpu_pv_page(vcpu, gfn))
 		return;
 	if (dv->granted) {
 		if (vcpu->stat.exits == dv->granted_exits)
@@ -345,7 +350,7 @@ static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
 			return;
 		total = dq_account_vcpu(&dv->count, PAGE_SIZE);
 		if (unlikely(total > READ_ONCE(dv->q.threshold)))
-			dq_vcpu_over(vcpu, dv);
+			dq_vcpu_over(vcpu, dv, gfn);
 		return;
 	}
 	vm = READ_ONCE(kvm->dirty_provider_data);

@@ -34,6 +34,53 @@ static void account_without_vcpu(void **state)
 	assert_int_equal(atomic64_read(&vm.bytes_unattributed), 2 * 4096);
 }
 
+/* The dirty ring: a page is charged when it enters the ring anew. */
+static void ring_repeat_not_charged(void **state)
+{
+	struct dq_ring_seen r = { 0 };
+
+	assert_true(dq_ring_charge(&r, 1, 5, 0, 0));
+	assert_false(dq_ring_charge(&r, 1, 5, 1, 0));
+	/* Same gfn, other memslot: another page. */
+	assert_true(dq_ring_charge(&r, 2, 5, 2, 0));
+	/* Entry 0 reset, entry 1 not: the latest entry of page 5 waits. */
+	assert_false(dq_ring_charge(&r, 1, 5, 3, 1));
+	/* Reset past every entry of it: charged again. */
+	assert_true(dq_ring_charge(&r, 1, 5, 4, 4));
+}
+
+static void ring_keeps_repeated_pages(void **state)
+{
+	struct dq_ring_seen r = { 0 };
+	u32 pos = 0;
+	u64 gfn;
+
+	/* kvmclock, written twice before a harvest, then guest pages. */
+	assert_true(dq_ring_charge(&r, 0, 1000, pos++, 0));
+	assert_false(dq_ring_charge(&r, 0, 1000, pos++, 0));
+	for (gfn = 0; gfn < 100; gfn++)
+		assert_true(dq_ring_charge(&r, 0, gfn, pos++, 0));
+	assert_false(dq_ring_charge(&r, 0, 1000, pos++, 0));
+	/* A page seen once is forgotten after DQ_RING_SEEN others. */
+	assert_true(dq_ring_charge(&r, 0, 50, pos++, 0));
+}
+
+static void ring_reuses_reset_entries(void **state)
+{
+	struct dq_ring_seen r = { 0 };
+	u32 pos = 0xfffffff0u;
+	u64 gfn;
+
+	/* Eight pages seen twice fill the cache, around the index wrap. */
+	for (gfn = 0; gfn < DQ_RING_SEEN; gfn++) {
+		assert_true(dq_ring_charge(&r, 0, gfn, pos++, 0xfffffff0u));
+		assert_false(dq_ring_charge(&r, 0, gfn, pos++, 0xfffffff0u));
+	}
+	/* All harvested: a new page takes a reset entry, none is lost. */
+	assert_true(dq_ring_charge(&r, 0, 99, pos, pos));
+	assert_false(dq_ring_charge(&r, 0, 99, pos + 1, pos));
+}
+
 static void account_large_counts(void **state)
 {
 	struct dq_vcpu_count a = { .bytes_dirtied = (1ULL << 40) };
@@ -198,6 +245,9 @@ int main(void)
 		cmocka_unit_test(account_to_vcpu),
 		cmocka_unit_test(account_without_vcpu),
 		cmocka_unit_test(account_large_counts),
+		cmocka_unit_test(ring_repeat_not_charged),
+		cmocka_unit_test(ring_keeps_repeated_pages),
+		cmocka_unit_test(ring_reuses_reset_entries),
 		cmocka_unit_test(stats_check_rules),
 		cmocka_unit_test(stats_entries_are_capped),
 		cmocka_unit_test(stats_fill_vcpu),
