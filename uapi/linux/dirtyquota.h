@@ -6,14 +6,35 @@
  * of guest memory that KVM's dirty logging records as dirtied by that vCPU
  * (4096 bytes per base page on x86).  Pages are counted only while dirty
  * logging is enabled on their memslot, in every dirty-tracking mode
- * (KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG, dirty ring), exactly where KVM
- * records them: a guest write once per protection cycle (the first write
- * after the log was harvested), KVM's own writes into guest memory
- * (kvmclock, steal time, emulation) on every write.  Pages recorded while
- * no vCPU of the VM runs, or by a vCPU that dirtyquota has not finished
- * tracking, are counted per VM as "unattributed".  With Intel PML, KVM
- * learns of dirty pages when a PML buffer is flushed, so the counts are
- * exact but can lag by up to 512 pages.
+ * (KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG, dirty ring), where KVM records
+ * them.  What is counted is what migration has to send again: a page once
+ * per harvest of the log, whoever writes it.  With the dirty bitmap
+ * (KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG), a page is counted when its bit
+ * goes from clear to set: the first guest write after the log was
+ * harvested, or KVM's first write into it (kvmclock, steal time,
+ * emulation); KVM writing it again before the next harvest is not
+ * counted.  With the dirty ring, a page is counted when a vCPU pushes it
+ * while no earlier entry of it that this vCPU pushed waits to be reset
+ * (KVM_RESET_DIRTY_RINGS).  Each vCPU remembers its last 8 pages for
+ * that, pages pushed more than once in preference, so KVM's rewrites of
+ * its kvmclock and steal time are counted about once per reset; a page
+ * pushed again after 8 others pushed once each is counted again.  Pages
+ * recorded while no vCPU of the VM runs, or by a vCPU that dirtyquota has
+ * not finished tracking, are counted per VM as "unattributed".  With
+ * Intel PML, KVM learns of dirty pages when a PML buffer is flushed, so
+ * the counts are exact but can lag by up to 512 pages.
+ *
+ * KVM's own writes never keep a vCPU out of the guest.  The pages through
+ * which KVM talks to the guest about a vCPU (x86: steal time, kvmclock,
+ * PV EOI, async page faults) are counted but never stop it, and nor does
+ * anything KVM writes on the way into the guest after dirtyquota let the
+ * vCPU in; what they cost is paid from the vCPU's later quota.  A vCPU
+ * held back looks preempted to its guest (x86: KVM_VCPU_PREEMPTED in its
+ * steal time), as when the host scheduler takes its CPU, while it sleeps
+ * in the kernel or, in exit mode, until the next KVM_RUN: the guest's PV
+ * TLB flushes and PV spinlocks do not wait for it.  When dirty logging
+ * ends (the migration finished or was cancelled), a held vCPU goes on at
+ * the next interval at the latest and what it owed is dropped.
  *
  * Every VM is tracked from its creation, or from the time dirtyquota.ko is
  * loaded if that comes later.  Unloading the module stops all tracking;
