@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -22,6 +23,7 @@
 
 #include <asm/kvm_para.h>
 
+#include "dq_nl.h"
 #include "dq_util.h"
 #include "processor.h"
 #include "test_util.h"
@@ -264,11 +266,36 @@ static void test_lifecycle(void)
  * Unloading is refused while a /dev/dirtyquota file is open, and works
  * while VMs run; loaded again, the module tracks the VMs that exist.
  */
+static void *create_vm_thread(void *vm)
+{
+	*(struct kvm_vm **)vm = vm_create_barebones();
+	return NULL;
+}
+
+/* The VMs that dirtyquota says the process @pid made. */
+static int vms_of(pid_t pid)
+{
+	struct nl_obj *vms = calloc(NL_MAX_VMS, sizeof(*vms));
+	struct nl_sock s;
+	int i, n, mine = 0;
+
+	TEST_ASSERT(vms, "calloc");
+	dq_nl_open(&s);
+	n = dq_nl_vms(&s, vms, NL_MAX_VMS);
+	for (i = 0; i < n; i++)
+		mine += vms[i].v[DIRTYQUOTA_A_VM_PID] == (uint64_t)pid;
+	nl_close(&s);
+	free(vms);
+	return mine;
+}
+
 static void test_reload(void)
 {
 	static const enum guest_kind kinds[] = { WRITE_ROUNDS };
 	static const uint64_t pages[] = { 12 };
+	struct kvm_vm *other;
 	struct test_vm t;
+	pthread_t thread;
 
 	if (geteuid() || access("/modules/dirtyquota.ko", R_OK)) {
 		print_skip("needs root and /modules/dirtyquota.ko (the sandbox)");
@@ -278,6 +305,9 @@ static void test_reload(void)
 	TEST_ASSERT(!dq_attach(&t, 0), "attach");
 	test_vm_set_count(&t, 0, pages[0]);
 	run_round(&t, 0);
+	/* A VM made by a thread that is gone when the module loads. */
+	TEST_ASSERT(!pthread_create(&thread, NULL, create_vm_thread, &other) &&
+		    !pthread_join(thread, NULL), "VM from a thread");
 	TEST_ASSERT(system("rmmod dirtyquota 2>/dev/null") != 0,
 		    "rmmod succeeded with /dev/dirtyquota open");
 	close(t.dq);
@@ -294,6 +324,10 @@ static void test_reload(void)
 		    "attach a VM created before the module: %s", strerror(errno));
 	TEST_ASSERT(dirtied(&t, 0) == 0, "stale count after reload: %lu",
 		    dirtied(&t, 0));
+	/* Found again at load: both VMs are the process's, not a thread's. */
+	TEST_ASSERT(vms_of(getpid()) == 2, "%d VMs of pid %d after reload, expected 2",
+		    vms_of(getpid()), getpid());
+	kvm_vm_free(other);
 	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
 	run_round(&t, 0);
 	expect_counts(&t, pages, 1);
