@@ -31,14 +31,22 @@ u64 dq_rate_to_interval(u64 bytes_per_sec, u64 interval_ns)
 			  rem * interval_ns / DQ_NSEC_PER_SEC);
 }
 
-/* A vCPU's equal share of the VM budget for one interval. */
-u64 dq_share(u64 budget_bps, u64 interval_ns, u32 nr_vcpus)
+/*
+ * The quota of intervals @from to @to - 1 of a vCPU with its own @rate, or
+ * with DQ_RATE_SHARE an equal share of the budget.
+ */
+u64 dq_quota_of(const struct dq_budget *b, u64 rate, u64 from, u64 to)
 {
-	u64 bytes = dq_rate_to_interval(budget_bps, interval_ns);
+	u64 bytes;
 
-	if (bytes == DQ_UNLIMITED)
-		return DQ_UNLIMITED;
-	return bytes / (nr_vcpus ? nr_vcpus : 1);
+	if (from >= to)
+		return 0;
+	if (rate != DQ_RATE_SHARE)
+		return dq_sat_mul(to - from, dq_rate_to_interval(rate, b->interval_ns));
+	bytes = dq_rate_to_interval(b->rate, b->interval_ns);
+	if (bytes != DQ_UNLIMITED)
+		bytes /= b->nr_vcpus ? b->nr_vcpus : 1;
+	return dq_sat_mul(to - from, bytes);
 }
 
 void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
@@ -49,39 +57,52 @@ void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
 }
 
 /*
- * @intervals (>= 1) intervals ended since the last roll; @quota is the
- * quota of the interval that starts now.  Returns the unused bytes, for
- * the pool.
+ * Starts an interval with @quota.  @missed is the quota of the intervals
+ * that ended unrolled and that a stopped vCPU makes up.  Returns the
+ * unused bytes, for the pool.
  *
- * A vCPU that was over its threshold wanted more: it keeps the quota of
- * every interval that ended, up to DQ_CATCHUP of them, so that a late
- * timer does not lower its rate; what it owes beyond that stays debt.  A
- * vCPU that was not over returns what it left of the last interval; older
- * quota was returned before, or the intervals passed unrolled and it was
- * not needed.
+ * A vCPU that was over its threshold wanted more: it keeps @missed, so
+ * that a late timer does not lower its rate; what it owes beyond that
+ * stays debt.  A vCPU that was not over returns what it left of the last
+ * interval; older quota was returned before, or the intervals passed
+ * unrolled and it was not needed.
  */
-u64 dq_quota_roll(struct dq_quota *q, u64 total, u64 intervals, u64 quota)
+u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
 {
-	u64 credit, unused;
+	u64 unused;
 
 	if (q->threshold == DQ_UNLIMITED || quota == DQ_UNLIMITED) {
 		dq_quota_start(q, total, quota);
 		return 0;
 	}
 	if (total > q->threshold) {
-		credit = dq_sat_mul(min(intervals, DQ_CATCHUP) - 1, quota);
-		q->base = dq_sat_add(q->threshold, credit);
+		q->base = dq_sat_add(q->threshold, missed);
 		unused = 0;
 	} else {
 		unused = q->threshold - total;
-		if (intervals > 1)
-			unused = min(unused + dq_sat_mul(intervals - 1, quota),
-				     quota);
+		if (missed)
+			unused = min(unused + missed, quota);
 		q->base = total;
 	}
 	q->quota = quota;
 	WRITE_ONCE(q->threshold, dq_sat_add(q->base, quota));
 	return unused;
+}
+
+/*
+ * Ends intervals @from to @to - 1 of a vCPU with @rate (or DQ_RATE_SHARE)
+ * and starts interval @to; what a vCPU on the share did not use goes to
+ * the pool.
+ */
+void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
+		   u64 rate, u64 from, u64 to)
+{
+	u64 n = min_t(u64, to - from, DQ_CATCHUP), unused;
+
+	unused = dq_quota_refill(q, total, dq_quota_of(b, rate, to - n + 1, to),
+				 dq_quota_of(b, rate, to, to + 1));
+	if (rate == DQ_RATE_SHARE && b->pool)
+		dq_pool_deposit(b->pool, unused, dq_sat_mul(b->pool_cap, n));
 }
 
 /* A new quota within the current interval (settings changed). */

@@ -27,6 +27,7 @@
 #include "pure.h"
 
 #define DQ_UNLIMITED		((u64)-1)
+#define DQ_RATE_SHARE		((u64)-2)	/* a vCPU's rate: the equal share */
 #define DQ_NSEC_PER_SEC		1000000000ULL
 #define DQ_CATCHUP		8	/* intervals a late roll makes up */
 
@@ -37,13 +38,25 @@ struct dq_quota {
 	u64 threshold;		/* base + quota: the hot path compares to this */
 };
 
+/* A VM's budget, as the quotas of its vCPUs follow it; filled by the caller. */
+struct dq_budget {
+	u64 rate;		/* bytes per second, or DQ_UNLIMITED */
+	u64 interval_ns;
+	u32 nr_vcpus;
+	u32 nr_own;		/* vCPUs with a rate of their own */
+	u64 *pool;		/* NULL when the pool is off */
+	u64 pool_cap;
+};
+
 u64 dq_sat_add(u64 a, u64 b);
 u64 dq_sat_mul(u64 a, u64 b);
 u64 dq_rate_to_interval(u64 bytes_per_sec, u64 interval_ns);
-u64 dq_share(u64 budget_bps, u64 interval_ns, u32 nr_vcpus);
+u64 dq_quota_of(const struct dq_budget *b, u64 rate, u64 from, u64 to);
 
 void dq_quota_start(struct dq_quota *q, u64 total, u64 quota);
-u64 dq_quota_roll(struct dq_quota *q, u64 total, u64 intervals, u64 quota);
+u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota);
+void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
+		   u64 rate, u64 from, u64 to);
 void dq_quota_set(struct dq_quota *q, u64 total, u64 quota);
 bool dq_quota_over(const struct dq_quota *q, u64 total);
 u64 dq_quota_used(const struct dq_quota *q, u64 total);

@@ -34,13 +34,18 @@ static atomic64_t dq_last_id;
 static atomic_t dq_live_vms, dq_live_vcpus;
 static struct dentry *dq_debugfs;
 
+/* The quota of @dv's current interval, pool draws not included. */
 static u64 dq_vcpu_quota(struct dq_vm *vm, struct dq_vcpu *dv)
 {
+	struct dq_budget b = {
+		.rate = vm->cfg.budget,
+		.interval_ns = vm->cfg.interval_ns,
+		.nr_vcpus = vm->nr_vcpus,
+	};
+
 	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
 		return DQ_UNLIMITED;
-	if (dv->rate != DQ_RATE_SHARE)
-		return dq_rate_to_interval(dv->rate, vm->cfg.interval_ns);
-	return dq_share(vm->cfg.budget, vm->cfg.interval_ns, vm->nr_vcpus);
+	return dq_quota_of(&b, dv->rate, vm->interval_no, vm->interval_no + 1);
 }
 
 static bool dq_vcpu_in_pool(struct dq_vm *vm, struct dq_vcpu *dv)
@@ -56,9 +61,16 @@ static u64 dq_next_interval(struct dq_vm *vm)
 /* Ends the intervals that have passed; the caller holds vm->qlock. */
 static void dq_vm_roll(struct dq_vm *vm, u64 now)
 {
+	struct dq_budget b = {
+		.rate = vm->cfg.budget,
+		.interval_ns = vm->cfg.interval_ns,
+		.nr_vcpus = vm->nr_vcpus,
+		.pool = vm->cfg.pool ? &vm->pool : NULL,
+		.pool_cap = vm->pool_cap,
+	};
 	struct dq_vcpu *dv;
-	u64 k, n, cap, unused;
 	unsigned long i;
+	u64 k;
 
 	lockdep_assert_held(&vm->qlock);
 	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
@@ -67,14 +79,9 @@ static void dq_vm_roll(struct dq_vm *vm, u64 now)
 	if (k <= vm->interval_no)
 		return;
 
-	n = k - vm->interval_no;
-	cap = dq_sat_mul(vm->pool_cap, min_t(u64, n, DQ_CATCHUP));
-	xa_for_each(&vm->vcpus, i, dv) {
-		unused = dq_quota_roll(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
-				       n, dq_vcpu_quota(vm, dv));
-		if (dq_vcpu_in_pool(vm, dv))
-			dq_pool_deposit(&vm->pool, unused, cap);
-	}
+	xa_for_each(&vm->vcpus, i, dv)
+		dq_quota_roll(&dv->q, READ_ONCE(dv->count.bytes_dirtied), &b,
+			      dv->rate, vm->interval_no, k);
 	vm->interval_no = k;
 }
 

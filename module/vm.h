@@ -80,8 +80,6 @@ struct dq_vcpu {
 	struct rcu_head rcu;
 } ____cacheline_aligned_in_smp;
 
-#define DQ_RATE_SHARE	((u64)-2)
-
 /* What the control plane shows of a VM. */
 struct dq_vm_info {
 	u64 id;

@@ -31,11 +31,23 @@ static void rates_to_interval_bytes(void **state)
 
 static void equal_share(void **state)
 {
-	assert_true(dq_share(400 * 1024 * 1024, 10 * MS, 4) ==
+	struct dq_budget b = {
+		.rate = 400 * 1024 * 1024, .interval_ns = 10 * MS, .nr_vcpus = 4,
+	};
+
+	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 1) ==
 		    dq_rate_to_interval(400 * 1024 * 1024, 10 * MS) / 4);
-	assert_true(dq_share(DQ_UNLIMITED, 10 * MS, 4) == DQ_UNLIMITED);
+	/* An own rate is the vCPU's alone. */
+	assert_true(dq_quota_of(&b, 1024 * 1024, 0, 1) == 10485);
+	b.rate = DQ_UNLIMITED;
+	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 1) == DQ_UNLIMITED);
 	/* No vCPU yet: the whole budget, not a division by zero. */
-	assert_true(dq_share(1000, 1000 * MS, 0) == 1000);
+	b.rate = 1000;
+	b.interval_ns = 1000 * MS;
+	b.nr_vcpus = 0;
+	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 1) == 1000);
+	/* No interval, no quota. */
+	assert_true(dq_quota_of(&b, DQ_UNLIMITED, 5, 5) == 0);
 }
 
 static void saturating_math(void **state)
@@ -69,9 +81,9 @@ static void rate_zero_stops_at_first_page(void **state)
 	assert_false(dq_quota_over(&q, 0));
 	assert_true(dq_quota_over(&q, PAGE));
 	/* It stays stopped, interval after interval. */
-	assert_true(dq_quota_roll(&q, PAGE, 1, 0) == 0);
+	assert_true(dq_quota_refill(&q, PAGE, 0, 0) == 0);
 	assert_true(dq_quota_over(&q, PAGE));
-	assert_true(dq_quota_roll(&q, PAGE, 1000, 0) == 0);
+	assert_true(dq_quota_refill(&q, PAGE, 0, 0) == 0);
 	assert_true(dq_quota_over(&q, PAGE));
 }
 
@@ -81,10 +93,11 @@ static void unused_quota_is_returned_once(void **state)
 
 	dq_quota_start(&q, 0, 10 * PAGE);
 	/* Used 3 pages: 7 unused go to the pool. */
-	assert_true(dq_quota_roll(&q, 3 * PAGE, 1, 10 * PAGE) == 7 * PAGE);
+	assert_true(dq_quota_refill(&q, 3 * PAGE, 0, 10 * PAGE) == 7 * PAGE);
 	assert_true(q.threshold == 13 * PAGE);
-	/* Idle for 100 intervals: only one interval's quota is unused. */
-	assert_true(dq_quota_roll(&q, 3 * PAGE, 100, 10 * PAGE) == 10 * PAGE);
+	/* Idle for 8 intervals: only one interval's quota is unused. */
+	assert_true(dq_quota_refill(&q, 3 * PAGE, 7 * 10 * PAGE, 10 * PAGE) ==
+		    10 * PAGE);
 	assert_true(q.threshold == 13 * PAGE);
 }
 
@@ -98,7 +111,7 @@ static void excess_is_carried_as_debt(void **state)
 	dq_quota_start(&q, 0, 10240);
 	for (total = 0, i = 0; i < 100000 && intervals < 1000; i++) {
 		if (dq_quota_over(&q, total)) {
-			dq_quota_roll(&q, total, 1, 10240);
+			dq_quota_refill(&q, total, 0, 10240);
 			intervals++;
 			continue;
 		}
@@ -107,30 +120,38 @@ static void excess_is_carried_as_debt(void **state)
 	assert_true(total >= 2499 * PAGE && total <= 2501 * PAGE);
 }
 
+/* An own rate of 10 pages per 10 ms interval. */
+#define TEN_PAGES	(10 * PAGE * 100)
+
 static void refill_across_many_intervals(void **state)
 {
+	struct dq_budget b = { .rate = DQ_UNLIMITED, .interval_ns = 10 * MS };
 	struct dq_quota q;
 
 	/* A stopped vCPU, 25 pages over, rolled 5 intervals late: it keeps
 	 * their quota, pays its debt and has 15 pages left. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_roll(&q, 35 * PAGE, 5, 10 * PAGE) == 0);
+	dq_quota_roll(&q, 35 * PAGE, &b, TEN_PAGES, 0, 5);
 	assert_true(q.base == 50 * PAGE);
 	assert_true(q.threshold == 60 * PAGE);
 	/* No more than DQ_CATCHUP intervals are made up, even after a pause. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_roll(&q, 1000 * PAGE, 100000, 10 * PAGE) == 0);
+	dq_quota_roll(&q, 1000 * PAGE, &b, TEN_PAGES, 0, 100000);
 	assert_true(q.threshold == (DQ_CATCHUP + 1) * 10 * PAGE);
 	assert_true(dq_quota_over(&q, 1000 * PAGE));
 	/* Far more debt than the missed intervals cover: still stopped. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_roll(&q, 100 * PAGE, 3, 10 * PAGE) == 0);
+	dq_quota_roll(&q, 100 * PAGE, &b, TEN_PAGES, 7, 10);
 	assert_true(dq_quota_over(&q, 100 * PAGE));
 	assert_true(q.threshold == 40 * PAGE);
 	/* A vCPU that was not over banks nothing from missed intervals. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_roll(&q, 4 * PAGE, 50, 10 * PAGE) == 10 * PAGE);
+	dq_quota_roll(&q, 4 * PAGE, &b, TEN_PAGES, 0, 50);
 	assert_true(q.base == 4 * PAGE && q.threshold == 14 * PAGE);
+	/* ... and gives back one interval's worth. */
+	dq_quota_start(&q, 0, 10 * PAGE);
+	assert_true(dq_quota_refill(&q, 4 * PAGE, 49 * 10 * PAGE, 10 * PAGE) ==
+		    10 * PAGE);
 }
 
 static void unlimited_quota(void **state)
@@ -139,9 +160,10 @@ static void unlimited_quota(void **state)
 
 	dq_quota_start(&q, 5 * PAGE, DQ_UNLIMITED);
 	assert_false(dq_quota_over(&q, DQ_UNLIMITED - 1));
-	assert_true(dq_quota_roll(&q, 1ULL << 50, 7, DQ_UNLIMITED) == 0);
+	assert_true(dq_quota_refill(&q, 1ULL << 50, DQ_UNLIMITED,
+				    DQ_UNLIMITED) == 0);
 	/* From unlimited to limited: counting starts now, no debt. */
-	assert_true(dq_quota_roll(&q, 1ULL << 51, 1, 10 * PAGE) == 0);
+	assert_true(dq_quota_refill(&q, 1ULL << 51, 0, 10 * PAGE) == 0);
 	assert_true(q.base == 1ULL << 51);
 	assert_false(dq_quota_over(&q, (1ULL << 51) + 10 * PAGE));
 	assert_true(dq_quota_over(&q, (1ULL << 51) + 11 * PAGE));
@@ -157,7 +179,7 @@ static void long_uptime(void **state)
 	/* Counters near 2^64 saturate rather than wrap into "under". */
 	dq_quota_start(&q, total, 1000 * PAGE);
 	assert_true(q.threshold == DQ_UNLIMITED);
-	assert_true(dq_quota_roll(&q, total, 1ULL << 40, 1000 * PAGE) == 0);
+	assert_true(dq_quota_refill(&q, total, DQ_UNLIMITED, 1000 * PAGE) == 0);
 	assert_false(dq_quota_over(&q, total));
 }
 
@@ -222,8 +244,8 @@ static void idle_vcpus_feed_the_writer(void **state)
 		       dq_pool_draw(&pool, &v[0], total[0], share))
 			total[0] += PAGE;
 		for (i = 0; i < 4; i++)
-			dq_pool_deposit(&pool, dq_quota_roll(&v[i], total[i], 1,
-							     share), cap);
+			dq_pool_deposit(&pool, dq_quota_refill(&v[i], total[i], 0,
+							       share), cap);
 	}
 	/* The writer got about the whole budget of 40 pages per interval. */
 	assert_true(total[0] >= 100 * 39 * PAGE && total[0] <= 100 * 41 * PAGE);
