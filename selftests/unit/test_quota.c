@@ -251,6 +251,162 @@ static void idle_vcpus_feed_the_writer(void **state)
 	assert_true(total[0] >= 100 * 39 * PAGE && total[0] <= 100 * 41 * PAGE);
 }
 
+/*
+ * Issue 12, item 3: every legal setting delivers its rate over time.
+ */
+
+/* 3a: a late roll does not lift the pool above its cap. */
+static void late_roll_keeps_pool_under_cap(void **state)
+{
+	u64 pool = 0, cap = 20 * PAGE;
+	struct dq_budget b = {
+		.rate = 2 * TEN_PAGES, .interval_ns = 10 * MS, .nr_vcpus = 2,
+		.pool = &pool, .pool_cap = cap,
+	};
+	struct dq_quota v[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		dq_quota_start(&v[i], 0, 10 * PAGE);
+	/* Two idle vCPUs fill the pool... */
+	for (i = 0; i < 2; i++)
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 0, 1);
+	assert_int_equal(pool, cap);
+	/* ... and a roll 3 intervals late leaves it at its cap. */
+	for (i = 0; i < 2; i++)
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 1, 4);
+	assert_int_equal(pool, cap);
+	for (i = 0; i < 2; i++)
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 4, 100);
+	assert_int_equal(pool, cap);
+}
+
+/* 3b: a change of settings keeps what the vCPU drew from the pool. */
+static void set_keeps_pool_draws(void **state)
+{
+	struct dq_quota q;
+	u64 pool = 20 * PAGE;
+
+	dq_quota_start(&q, 0, 10 * PAGE);
+	/* One page over: it pays the page and takes 10 more. */
+	assert_int_equal(dq_pool_draw(&pool, &q, 11 * PAGE, 10 * PAGE),
+			 11 * PAGE);
+	assert_int_equal(q.threshold, 21 * PAGE);
+	/* dqctl follow sets the same budget again: nothing changes. */
+	dq_quota_set(&q, 12 * PAGE, 10 * PAGE);
+	assert_int_equal(q.threshold, 21 * PAGE);
+	assert_int_equal(q.quota, 21 * PAGE);
+	assert_false(dq_quota_over(&q, 21 * PAGE));
+	/* A lower budget lowers the quota, the draws stay. */
+	dq_quota_set(&q, 12 * PAGE, 5 * PAGE);
+	assert_int_equal(q.threshold, 16 * PAGE);
+	/* The next interval starts without them. */
+	dq_quota_refill(&q, 12 * PAGE, 0, 5 * PAGE);
+	assert_int_equal(q.threshold, 17 * PAGE);
+	dq_quota_set(&q, 12 * PAGE, 6 * PAGE);
+	assert_int_equal(q.threshold, 18 * PAGE);
+}
+
+/* 3c: the share is over the vCPUs on it, not those with a rate of their own. */
+static void share_over_share_vcpus(void **state)
+{
+	struct dq_budget b = {
+		.rate = 3000000, .interval_ns = 10 * MS,
+		.nr_vcpus = 4, .nr_own = 1,
+	};
+
+	/* The 3 vCPUs on the share get the whole budget: 3 MB a second. */
+	assert_int_equal(3 * dq_quota_of(&b, DQ_RATE_SHARE, 0, 100), 3000000);
+	/* Every vCPU has its own rate: nobody takes the share. */
+	b.nr_own = 4;
+	assert_int_equal(dq_quota_of(&b, DQ_RATE_SHARE, 0, 100), 3000000);
+}
+
+/* floor(j * rate * interval_ns / (parts * 1e9)), exactly. */
+static u64 bytes_until(u64 rate, u64 parts, u64 interval_ns, u64 j)
+{
+	return (unsigned __int128)j * rate * interval_ns /
+	       ((unsigned __int128)parts * DQ_NSEC_PER_SEC);
+}
+
+static void check_runs(u64 rate, u32 parts, u64 interval_ns)
+{
+	struct dq_budget b = {
+		.rate = rate, .interval_ns = interval_ns, .nr_vcpus = parts,
+	};
+	u64 from[] = { 0, 1, 7, 999, 123456789, 1ULL << 40 };
+	u64 len[] = { 1, 2, 3, 10, 999, 1000, 12345 };
+	u64 sum, exact, i, j, k;
+
+	for (i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
+		for (j = 0; j < sizeof(len) / sizeof(len[0]); j++) {
+			for (sum = 0, k = 0; k < len[j]; k++)
+				sum += dq_quota_of(&b, DQ_RATE_SHARE,
+						   from[i] + k, from[i] + k + 1);
+			exact = bytes_until(rate, parts, interval_ns,
+					    from[i] + len[j]) -
+				bytes_until(rate, parts, interval_ns, from[i]);
+			assert_int_equal(sum, exact);
+			assert_int_equal(dq_quota_of(&b, DQ_RATE_SHARE, from[i],
+						     from[i] + len[j]), exact);
+			/* floor(k * rate * interval) or one byte more. */
+			k = bytes_until(rate, parts, interval_ns, len[j]);
+			assert_true(sum == k || sum == k + 1);
+		}
+	}
+}
+
+/* 3d: no fraction of a byte is lost, for own rates and for shares. */
+static void remainders_are_carried(void **state)
+{
+	struct dq_budget b = { .rate = 999, .interval_ns = MS, .nr_vcpus = 1 };
+	struct dq_quota q;
+	u64 total = 0, no;
+	u32 v;
+
+	/* 999 B/s at 1 ms: 999 bytes a second, not 0. */
+	assert_int_equal(dq_quota_of(&b, 999, 0, 1000), 999);
+	check_runs(999, 1, MS);
+	/* A vCPU that always writes: 100 s at 999 B/s is 24.4 pages. */
+	dq_quota_start(&q, 0, dq_quota_of(&b, 999, 0, 1));
+	for (no = 0; no < 100000; no++) {
+		while (!dq_quota_over(&q, total))
+			total += PAGE;
+		dq_quota_roll(&q, total, &b, 999, no, no + 1);
+	}
+	assert_true(total >= 24 * PAGE && total <= 26 * PAGE);
+
+	/* 100 kB/s over 128 vCPUs at 1 ms: 781.25 bytes a second each. */
+	b.rate = 100000;
+	b.nr_vcpus = 128;
+	for (total = 0, v = 0; v < 128; v++)
+		total += dq_quota_of(&b, DQ_RATE_SHARE, 0, 1000);
+	assert_true(total >= 100000 - 128 && total <= 100000);
+	check_runs(100000, 128, MS);
+	check_runs(1, 3, MS);
+	check_runs(1000000007, 7, 999999 * 1000);
+	check_runs((1ULL << 56) + 12345, 4095, 10 * MS);
+}
+
+/* 3e: huge quotas saturate in a late roll instead of wrapping. */
+static void huge_quota_roll_does_not_wrap(void **state)
+{
+	u64 pool = 0, big = 1ULL << 63;
+	struct dq_budget b = {
+		.rate = big, .interval_ns = 1000 * MS, .nr_vcpus = 1,
+		.pool = &pool, .pool_cap = big,
+	};
+	struct dq_quota q;
+
+	dq_quota_start(&q, 0, big);
+	/* Idle for two intervals: one interval's worth to the pool. */
+	dq_quota_roll(&q, 0, &b, DQ_RATE_SHARE, 0, 2);
+	assert_true(pool == big);
+	assert_true(dq_quota_refill(&q, 0, big, big) == big);
+	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 3) == DQ_UNLIMITED);
+	assert_true(dq_quota_of(&b, DQ_UNLIMITED - 2, 0, 1) == DQ_UNLIMITED - 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +424,11 @@ int main(void)
 		cmocka_unit_test(pool_cap),
 		cmocka_unit_test(pool_first_come_first_served),
 		cmocka_unit_test(idle_vcpus_feed_the_writer),
+		cmocka_unit_test(late_roll_keeps_pool_under_cap),
+		cmocka_unit_test(set_keeps_pool_draws),
+		cmocka_unit_test(share_over_share_vcpus),
+		cmocka_unit_test(remainders_are_carried),
+		cmocka_unit_test(huge_quota_roll_does_not_wrap),
 	};
 
 	return cmocka_run_group_tests_name("dirty quota algorithm", tests, NULL, NULL);
