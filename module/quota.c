@@ -81,7 +81,7 @@ u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
 	} else {
 		unused = q->threshold - total;
 		if (missed)
-			unused = min(unused + missed, quota);
+			unused = min(dq_sat_add(unused, missed), quota);
 		q->base = total;
 	}
 	q->quota = quota;
