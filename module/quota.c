@@ -92,7 +92,7 @@ u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
 /*
  * Ends intervals @from to @to - 1 of a vCPU with @rate (or DQ_RATE_SHARE)
  * and starts interval @to; what a vCPU on the share did not use goes to
- * the pool.
+ * the pool, up to its cap however late the roll.
  */
 void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
 		   u64 rate, u64 from, u64 to)
@@ -102,7 +102,7 @@ void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
 	unused = dq_quota_refill(q, total, dq_quota_of(b, rate, to - n + 1, to),
 				 dq_quota_of(b, rate, to, to + 1));
 	if (rate == DQ_RATE_SHARE && b->pool)
-		dq_pool_deposit(b->pool, unused, dq_sat_mul(b->pool_cap, n));
+		dq_pool_deposit(b->pool, unused, b->pool_cap);
 }
 
 /* A new quota within the current interval (settings changed). */

@@ -14,8 +14,8 @@
  *   so that the page that crosses the quota is paid for, and long-run rates
  *   stay exact even when a quota is a few pages;
  * - a roll that comes late, for several intervals at once, gives a stopped
- *   vCPU the quota of each of them (up to DQ_CATCHUP), and lets the pool
- *   take as many intervals' worth.
+ *   vCPU the quota of each of them (up to DQ_CATCHUP); the pool stays
+ *   within its cap.
  *
  * A vCPU that passes its threshold first draws from the pool, first come
  * first served, then waits for the next interval.  All byte counts saturate
