@@ -53,6 +53,7 @@ void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
 {
 	q->base = total;
 	q->quota = quota;
+	q->drawn = 0;
 	WRITE_ONCE(q->threshold, dq_sat_add(total, quota));
 }
 
@@ -85,6 +86,7 @@ u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
 		q->base = total;
 	}
 	q->quota = quota;
+	q->drawn = 0;
 	WRITE_ONCE(q->threshold, dq_sat_add(q->base, quota));
 	return unused;
 }
@@ -105,15 +107,15 @@ void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
 		dq_pool_deposit(b->pool, unused, b->pool_cap);
 }
 
-/* A new quota within the current interval (settings changed). */
+/* A new quota within the current interval; the pool draws stay. */
 void dq_quota_set(struct dq_quota *q, u64 total, u64 quota)
 {
 	if (quota == DQ_UNLIMITED || q->quota == DQ_UNLIMITED) {
 		dq_quota_start(q, total, quota);
 		return;
 	}
-	q->quota = quota;
-	WRITE_ONCE(q->threshold, dq_sat_add(q->base, quota));
+	q->quota = dq_sat_add(quota, q->drawn);
+	WRITE_ONCE(q->threshold, dq_sat_add(q->base, q->quota));
 }
 
 /* The page that made the counter exceed the quota is the last one allowed. */
@@ -150,6 +152,7 @@ u64 dq_pool_draw(u64 *pool, struct dq_quota *q, u64 total, u64 chunk)
 	want = dq_sat_add(total - q->threshold, chunk);
 	got = min(want, *pool);
 	*pool -= got;
+	q->drawn = dq_sat_add(q->drawn, got);
 	q->quota = dq_sat_add(q->quota, got);
 	WRITE_ONCE(q->threshold, dq_sat_add(q->threshold, got));
 	return got;

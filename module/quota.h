@@ -18,8 +18,9 @@
  *   within its cap.
  *
  * A vCPU that passes its threshold first draws from the pool, first come
- * first served, then waits for the next interval.  All byte counts saturate
- * at DQ_UNLIMITED instead of wrapping.
+ * first served, then waits for the next interval.  A change of settings
+ * within an interval gives it the new quota and keeps what it drew.  All
+ * byte counts saturate at DQ_UNLIMITED instead of wrapping.
  */
 #ifndef _DQ_QUOTA_H
 #define _DQ_QUOTA_H
@@ -36,6 +37,7 @@ struct dq_quota {
 	u64 base;		/* counter value at the start of the interval */
 	u64 quota;		/* bytes it may dirty this interval, pool included */
 	u64 threshold;		/* base + quota: the hot path compares to this */
+	u64 drawn;		/* from the pool this interval */
 };
 
 /* A VM's budget, as the quotas of its vCPUs follow it; filled by the caller. */

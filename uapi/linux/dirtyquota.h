@@ -80,9 +80,11 @@
  *	@pool: 1 (default) or 0.  Quota that a vCPU on the equal share did
  *	not use in an interval goes to the VM's pool; a vCPU on the equal
  *	share that runs out takes from the pool, first come first served,
- *	before it is stopped.  The pool holds at most one interval's worth of
- *	the budget (@pool_cap), so idle time cannot turn into a burst.  vCPUs
- *	with their own rate neither feed nor draw from the pool.
+ *	before it is stopped; a change of settings within an interval keeps
+ *	what the vCPUs drew in it.  The pool holds at most one interval's
+ *	worth of the budget (@pool_cap), however late an interval ends, so
+ *	idle time cannot turn into a burst.  vCPUs with their own rate
+ *	neither feed nor draw from the pool.
  *	@pool_level, @pool_cap: out only.
  *	A vCPU that goes over its quota by a page carries that excess into the
  *	next interval, so long-run rates hold even for quotas of a few pages.
