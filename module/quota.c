@@ -33,19 +33,23 @@ u64 dq_rate_to_interval(u64 bytes_per_sec, u64 interval_ns)
 
 /*
  * The quota of intervals @from to @to - 1 of a vCPU with its own @rate, or
- * with DQ_RATE_SHARE an equal share of the budget.
+ * with DQ_RATE_SHARE an equal share of the budget among the vCPUs that
+ * have no rate of their own.
  */
 u64 dq_quota_of(const struct dq_budget *b, u64 rate, u64 from, u64 to)
 {
+	u32 parts = 1;
 	u64 bytes;
 
 	if (from >= to)
 		return 0;
 	if (rate != DQ_RATE_SHARE)
 		return dq_sat_mul(to - from, dq_rate_to_interval(rate, b->interval_ns));
+	if (b->nr_vcpus > b->nr_own)
+		parts = b->nr_vcpus - b->nr_own;
 	bytes = dq_rate_to_interval(b->rate, b->interval_ns);
 	if (bytes != DQ_UNLIMITED)
-		bytes /= b->nr_vcpus ? b->nr_vcpus : 1;
+		bytes /= parts;
 	return dq_sat_mul(to - from, bytes);
 }
 

@@ -3,10 +3,11 @@
  * The dirty quota algorithm, in plain C that also builds in userspace.
  *
  * Time is cut into intervals of interval_ns, counted from the VM's epoch.
- * Each vCPU may dirty `quota` bytes per interval: its override rate, or an
- * equal share of the VM budget.  A vCPU's counter (total bytes ever dirtied)
- * only grows; the vCPU is stopped once it passes its threshold, the end of
- * what it may dirty so far.  At the end of an interval:
+ * Each vCPU may dirty `quota` bytes per interval: its own rate, or an equal
+ * share of the VM budget among the vCPUs without one.  A vCPU's counter
+ * (total bytes ever dirtied) only grows; the vCPU is stopped once it passes
+ * its threshold, the end of what it may dirty so far.  At the end of an
+ * interval:
  *
  * - quota a vCPU did not use goes to the VM's pool (if on), up to its cap of
  *   one interval's worth of the VM budget;

@@ -41,6 +41,7 @@ static u64 dq_vcpu_quota(struct dq_vm *vm, struct dq_vcpu *dv)
 		.rate = vm->cfg.budget,
 		.interval_ns = vm->cfg.interval_ns,
 		.nr_vcpus = vm->nr_vcpus,
+		.nr_own = vm->nr_own,
 	};
 
 	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
@@ -65,6 +66,7 @@ static void dq_vm_roll(struct dq_vm *vm, u64 now)
 		.rate = vm->cfg.budget,
 		.interval_ns = vm->cfg.interval_ns,
 		.nr_vcpus = vm->nr_vcpus,
+		.nr_own = vm->nr_own,
 		.pool = vm->cfg.pool ? &vm->pool : NULL,
 		.pool_cap = vm->pool_cap,
 	};
@@ -357,6 +359,8 @@ static void dq_vcpu_destroy(struct kvm_vcpu *vcpu)
 	spin_lock_bh(&vm->qlock);
 	xa_erase_bh(&vm->vcpus, dv->index);
 	vm->nr_vcpus--;
+	if (dv->rate != DQ_RATE_SHARE)
+		vm->nr_own--;
 	vm->bytes_gone += READ_ONCE(dv->count.bytes_dirtied);
 	spin_unlock_bh(&vm->qlock);
 	kfree_rcu(dv, rcu);
@@ -500,6 +504,7 @@ int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
 		     const char **why)
 {
 	struct dq_vcpu *dv;
+	unsigned long i;
 	int r = 0;
 
 	/* DQ_RATE_SHARE is not a rate anyone can ask for. */
@@ -518,9 +523,12 @@ int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
 	dv = xa_load(&vm->vcpus, index);
 	if (dv) {
 		dq_vm_roll(vm, ktime_get_ns());
+		vm->nr_own += (rate != DQ_RATE_SHARE) - (dv->rate != DQ_RATE_SHARE);
 		dv->rate = rate;
-		dq_quota_set(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
-			     dq_vcpu_quota(vm, dv));
+		/* The share of every vCPU on it changes with nr_own. */
+		xa_for_each(&vm->vcpus, i, dv)
+			dq_quota_set(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
+				     dq_vcpu_quota(vm, dv));
 	} else {
 		*why = "no such vCPU";
 		r = -ENOENT;

@@ -49,6 +49,7 @@ struct dq_vm {
 	spinlock_t qlock;		/* protects the fields below it */
 	struct dq_config cfg;
 	u32 nr_vcpus;
+	u32 nr_own;			/* of them with a rate of their own */
 	u64 epoch;			/* ktime of interval 0 */
 	u64 interval_no;		/* the last interval rolled */
 	u64 pool;

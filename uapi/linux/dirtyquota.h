@@ -73,8 +73,8 @@
  *	KVM_EXIT_DIRTY_QUOTA_FULL instead; needs DIRTYQUOTA_ATTACH_F_EXIT.
  *	Entering KVM_RUN again stops the vCPU again while it is over quota.
  *	@budget: bytes per second the whole VM may dirty, or
- *	DIRTYQUOTA_UNLIMITED (default).  Each interval, every vCPU without
- *	its own rate gets an equal share of the interval's budget.
+ *	DIRTYQUOTA_UNLIMITED (default).  Each interval, the interval's budget
+ *	is divided equally among the vCPUs without a rate of their own.
  *	@interval_ns: the interval, from DIRTYQUOTA_INTERVAL_MIN_NS to
  *	DIRTYQUOTA_INTERVAL_MAX_NS (default 10 ms).
  *	@pool: 1 (default) or 0.  Quota that a vCPU on the equal share did
