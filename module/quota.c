@@ -31,26 +31,42 @@ u64 dq_rate_to_interval(u64 bytes_per_sec, u64 interval_ns)
 			  rem * interval_ns / DQ_NSEC_PER_SEC);
 }
 
+/* floor(@a * @b / @d) and its remainder, for @a < @d. */
+static u64 dq_mul_div(u64 a, u64 b, u64 d, u64 *rem)
+{
+	u64 q = mul_u64_u64_div_u64(a, b, d);
+
+	/* The remainder is below @d: the low 64 bits of the product do. */
+	*rem = a * b - q * d;
+	return q;
+}
+
 /*
  * The quota of intervals @from to @to - 1 of a vCPU with its own @rate, or
  * with DQ_RATE_SHARE an equal share of the budget among the vCPUs that
- * have no rate of their own.
+ * have no rate of their own; see quota.h.
  */
 u64 dq_quota_of(const struct dq_budget *b, u64 rate, u64 from, u64 to)
 {
+	u64 div, whole, frac;
 	u32 parts = 1;
-	u64 bytes;
 
 	if (from >= to)
 		return 0;
-	if (rate != DQ_RATE_SHARE)
-		return dq_sat_mul(to - from, dq_rate_to_interval(rate, b->interval_ns));
-	if (b->nr_vcpus > b->nr_own)
-		parts = b->nr_vcpus - b->nr_own;
-	bytes = dq_rate_to_interval(b->rate, b->interval_ns);
-	if (bytes != DQ_UNLIMITED)
-		bytes /= parts;
-	return dq_sat_mul(to - from, bytes);
+	if (rate == DQ_RATE_SHARE) {
+		rate = b->rate;
+		if (b->nr_vcpus > b->nr_own)
+			parts = b->nr_vcpus - b->nr_own;
+	}
+	if (rate == DQ_UNLIMITED)
+		return DQ_UNLIMITED;
+	/* x = whole + frac / div, so floor(j * x) = j * whole + j * frac / div */
+	div = parts * DQ_NSEC_PER_SEC;
+	whole = dq_mul_div(rate % div, b->interval_ns, div, &frac);
+	whole = dq_sat_add(dq_sat_mul(rate / div, b->interval_ns), whole);
+	return dq_sat_add(dq_sat_mul(to - from, whole),
+			  mul_u64_u64_div_u64(to, frac, div) -
+			  mul_u64_u64_div_u64(from, frac, div));
 }
 
 void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)

@@ -2,12 +2,21 @@
 /*
  * The dirty quota algorithm, in plain C that also builds in userspace.
  *
- * Time is cut into intervals of interval_ns, counted from the VM's epoch.
- * Each vCPU may dirty `quota` bytes per interval: its own rate, or an equal
- * share of the VM budget among the vCPUs without one.  A vCPU's counter
- * (total bytes ever dirtied) only grows; the vCPU is stopped once it passes
- * its threshold, the end of what it may dirty so far.  At the end of an
- * interval:
+ * Time is cut into intervals of interval_ns, numbered from the VM's epoch.
+ * A vCPU's rate r is its own, or the VM budget shared equally among the p
+ * vCPUs without one (p = 1 for an own rate).  Quotas are whole bytes and
+ * carry no fraction as state: interval j gives
+ *
+ *	floor((j + 1) * x) - floor(j * x),	x = r * interval_ns / (p * 1e9)
+ *
+ * so any k intervals in a row give floor(k * x) bytes or one more, however
+ * small x: 999 B/s at 1 ms is 0 or 1 byte an interval, 999 a second.  A
+ * change of rate takes effect at the current interval, which may give or
+ * take one byte.  64-bit arithmetic only, with mul_u64_u64_div_u64().
+ *
+ * A vCPU's counter (total bytes ever dirtied) only grows; the vCPU is
+ * stopped once it passes its threshold, the end of what it may dirty so
+ * far.  At the end of an interval:
  *
  * - quota a vCPU did not use goes to the VM's pool (if on), up to its cap of
  *   one interval's worth of the VM budget;

@@ -75,6 +75,12 @@
  *	@budget: bytes per second the whole VM may dirty, or
  *	DIRTYQUOTA_UNLIMITED (default).  Each interval, the interval's budget
  *	is divided equally among the vCPUs without a rate of their own.
+ *	Quotas are whole bytes and no fraction is lost: a vCPU's rate r
+ *	(its own, or its share of @budget) gives interval j, counted from the
+ *	last change of @interval_ns or from leaving observe mode, the quota
+ *	floor((j + 1) * r * T) - floor(j * r * T), T = @interval_ns / 1e9 s,
+ *	so any k intervals in a row give floor(k * r * T) bytes or one more,
+ *	however small r * T (999 B/s at 1 ms: 999 bytes a second).
  *	@interval_ns: the interval, from DIRTYQUOTA_INTERVAL_MIN_NS to
  *	DIRTYQUOTA_INTERVAL_MAX_NS (default 10 ms).
  *	@pool: 1 (default) or 0.  Quota that a vCPU on the equal share did
