@@ -31,68 +31,111 @@ u64 dq_rate_to_interval(u64 bytes_per_sec, u64 interval_ns)
 			  rem * interval_ns / DQ_NSEC_PER_SEC);
 }
 
-/* A vCPU's equal share of the VM budget for one interval. */
-u64 dq_share(u64 budget_bps, u64 interval_ns, u32 nr_vcpus)
+/* floor(@a * @b / @d) and its remainder, for @a < @d. */
+static u64 dq_mul_div(u64 a, u64 b, u64 d, u64 *rem)
 {
-	u64 bytes = dq_rate_to_interval(budget_bps, interval_ns);
+	u64 q = mul_u64_u64_div_u64(a, b, d);
 
-	if (bytes == DQ_UNLIMITED)
+	/* The remainder is below @d: the low 64 bits of the product do. */
+	*rem = a * b - q * d;
+	return q;
+}
+
+/*
+ * The quota of intervals @from to @to - 1 of a vCPU with its own @rate, or
+ * with DQ_RATE_SHARE an equal share of the budget among the vCPUs that
+ * have no rate of their own; see quota.h.
+ */
+u64 dq_quota_of(const struct dq_budget *b, u64 rate, u64 from, u64 to)
+{
+	u64 div, whole, frac;
+	u32 parts = 1;
+
+	if (from >= to)
+		return 0;
+	if (rate == DQ_RATE_SHARE) {
+		rate = b->rate;
+		if (b->nr_vcpus > b->nr_own)
+			parts = b->nr_vcpus - b->nr_own;
+	}
+	if (rate == DQ_UNLIMITED)
 		return DQ_UNLIMITED;
-	return bytes / (nr_vcpus ? nr_vcpus : 1);
+	/* x = whole + frac / div, so floor(j * x) = j * whole + j * frac / div */
+	div = parts * DQ_NSEC_PER_SEC;
+	whole = dq_mul_div(rate % div, b->interval_ns, div, &frac);
+	whole = dq_sat_add(dq_sat_mul(rate / div, b->interval_ns), whole);
+	return dq_sat_add(dq_sat_mul(to - from, whole),
+			  mul_u64_u64_div_u64(to, frac, div) -
+			  mul_u64_u64_div_u64(from, frac, div));
 }
 
 void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
 {
 	q->base = total;
 	q->quota = quota;
+	q->drawn = 0;
 	WRITE_ONCE(q->threshold, dq_sat_add(total, quota));
 }
 
 /*
- * @intervals (>= 1) intervals ended since the last roll; @quota is the
- * quota of the interval that starts now.  Returns the unused bytes, for
- * the pool.
+ * Starts an interval with @quota.  @missed is the quota of the intervals
+ * that ended unrolled and that a stopped vCPU makes up.  Returns the
+ * unused bytes, for the pool.
  *
- * A vCPU that was over its threshold wanted more: it keeps the quota of
- * every interval that ended, up to DQ_CATCHUP of them, so that a late
- * timer does not lower its rate; what it owes beyond that stays debt.  A
- * vCPU that was not over returns what it left of the last interval; older
- * quota was returned before, or the intervals passed unrolled and it was
- * not needed.
+ * A vCPU that was over its threshold wanted more: it keeps @missed, so
+ * that a late timer does not lower its rate; what it owes beyond that
+ * stays debt.  A vCPU that was not over returns what it left of the last
+ * interval; older quota was returned before, or the intervals passed
+ * unrolled and it was not needed.
  */
-u64 dq_quota_roll(struct dq_quota *q, u64 total, u64 intervals, u64 quota)
+u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
 {
-	u64 credit, unused;
+	u64 unused;
 
 	if (q->threshold == DQ_UNLIMITED || quota == DQ_UNLIMITED) {
 		dq_quota_start(q, total, quota);
 		return 0;
 	}
 	if (total > q->threshold) {
-		credit = dq_sat_mul(min(intervals, DQ_CATCHUP) - 1, quota);
-		q->base = dq_sat_add(q->threshold, credit);
+		q->base = dq_sat_add(q->threshold, missed);
 		unused = 0;
 	} else {
 		unused = q->threshold - total;
-		if (intervals > 1)
-			unused = min(unused + dq_sat_mul(intervals - 1, quota),
-				     quota);
+		if (missed)
+			unused = min(dq_sat_add(unused, missed), quota);
 		q->base = total;
 	}
 	q->quota = quota;
+	q->drawn = 0;
 	WRITE_ONCE(q->threshold, dq_sat_add(q->base, quota));
 	return unused;
 }
 
-/* A new quota within the current interval (settings changed). */
+/*
+ * Ends intervals @from to @to - 1 of a vCPU with @rate (or DQ_RATE_SHARE)
+ * and starts interval @to; what a vCPU on the share did not use goes to
+ * the pool, up to its cap however late the roll.
+ */
+void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
+		   u64 rate, u64 from, u64 to)
+{
+	u64 n = min_t(u64, to - from, DQ_CATCHUP), unused;
+
+	unused = dq_quota_refill(q, total, dq_quota_of(b, rate, to - n + 1, to),
+				 dq_quota_of(b, rate, to, to + 1));
+	if (rate == DQ_RATE_SHARE && b->pool)
+		dq_pool_deposit(b->pool, unused, b->pool_cap);
+}
+
+/* A new quota within the current interval; the pool draws stay. */
 void dq_quota_set(struct dq_quota *q, u64 total, u64 quota)
 {
 	if (quota == DQ_UNLIMITED || q->quota == DQ_UNLIMITED) {
 		dq_quota_start(q, total, quota);
 		return;
 	}
-	q->quota = quota;
-	WRITE_ONCE(q->threshold, dq_sat_add(q->base, quota));
+	q->quota = dq_sat_add(quota, q->drawn);
+	WRITE_ONCE(q->threshold, dq_sat_add(q->base, q->quota));
 }
 
 /* What the vCPU owes is dropped: it has its whole quota from @total on. */
@@ -138,6 +181,7 @@ u64 dq_pool_draw(u64 *pool, struct dq_quota *q, u64 total, u64 chunk)
 	want = dq_sat_add(total - q->threshold, chunk);
 	got = min(want, *pool);
 	*pool -= got;
+	q->drawn = dq_sat_add(q->drawn, got);
 	q->quota = dq_sat_add(q->quota, got);
 	WRITE_ONCE(q->threshold, dq_sat_add(q->threshold, got));
 	return got;

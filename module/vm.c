@@ -35,13 +35,19 @@ static atomic64_t dq_last_id;
 static atomic_t dq_live_vms, dq_live_vcpus;
 static struct dentry *dq_debugfs;
 
+/* The quota of @dv's current interval, pool draws not included. */
 static u64 dq_vcpu_quota(struct dq_vm *vm, struct dq_vcpu *dv)
 {
+	struct dq_budget b = {
+		.rate = vm->cfg.budget,
+		.interval_ns = vm->cfg.interval_ns,
+		.nr_vcpus = vm->nr_vcpus,
+		.nr_own = vm->nr_own,
+	};
+
 	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
 		return DQ_UNLIMITED;
-	if (dv->rate != DQ_RATE_SHARE)
-		return dq_rate_to_interval(dv->rate, vm->cfg.interval_ns);
-	return dq_share(vm->cfg.budget, vm->cfg.interval_ns, vm->nr_vcpus);
+	return dq_quota_of(&b, dv->rate, vm->interval_no, vm->interval_no + 1);
 }
 
 static bool dq_vcpu_in_pool(struct dq_vm *vm, struct dq_vcpu *dv)
@@ -57,9 +63,17 @@ static u64 dq_next_interval(struct dq_vm *vm)
 /* Ends the intervals that have passed; the caller holds vm->qlock. */
 static void dq_vm_roll(struct dq_vm *vm, u64 now)
 {
+	struct dq_budget b = {
+		.rate = vm->cfg.budget,
+		.interval_ns = vm->cfg.interval_ns,
+		.nr_vcpus = vm->nr_vcpus,
+		.nr_own = vm->nr_own,
+		.pool = vm->cfg.pool ? &vm->pool : NULL,
+		.pool_cap = vm->pool_cap,
+	};
 	struct dq_vcpu *dv;
-	u64 k, n, cap, unused;
 	unsigned long i;
+	u64 k;
 
 	lockdep_assert_held(&vm->qlock);
 	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
@@ -68,14 +82,9 @@ static void dq_vm_roll(struct dq_vm *vm, u64 now)
 	if (k <= vm->interval_no)
 		return;
 
-	n = k - vm->interval_no;
-	cap = dq_sat_mul(vm->pool_cap, min_t(u64, n, DQ_CATCHUP));
-	xa_for_each(&vm->vcpus, i, dv) {
-		unused = dq_quota_roll(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
-				       n, dq_vcpu_quota(vm, dv));
-		if (dq_vcpu_in_pool(vm, dv))
-			dq_pool_deposit(&vm->pool, unused, cap);
-	}
+	xa_for_each(&vm->vcpus, i, dv)
+		dq_quota_roll(&dv->q, READ_ONCE(dv->count.bytes_dirtied), &b,
+			      dv->rate, vm->interval_no, k);
 	vm->interval_no = k;
 }
 
@@ -516,6 +525,8 @@ static void dq_vcpu_destroy(struct kvm_vcpu *vcpu)
 	spin_lock_bh(&vm->qlock);
 	xa_erase_bh(&vm->vcpus, dv->index);
 	vm->nr_vcpus--;
+	if (dv->rate != DQ_RATE_SHARE)
+		vm->nr_own--;
 	vm->bytes_gone += READ_ONCE(dv->count.bytes_dirtied);
 	spin_unlock_bh(&vm->qlock);
 	kfree_rcu(dv, rcu);
@@ -657,6 +668,7 @@ int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
 		     const char **why)
 {
 	struct dq_vcpu *dv;
+	unsigned long i;
 	int r = 0;
 
 	/* DQ_RATE_SHARE is not a rate anyone can ask for. */
@@ -675,9 +687,12 @@ int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
 	dv = xa_load(&vm->vcpus, index);
 	if (dv) {
 		dq_vm_roll(vm, ktime_get_ns());
+		vm->nr_own += (rate != DQ_RATE_SHARE) - (dv->rate != DQ_RATE_SHARE);
 		dv->rate = rate;
-		dq_quota_set(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
-			     dq_vcpu_quota(vm, dv));
+		/* The share of every vCPU on it changes with nr_own. */
+		xa_for_each(&vm->vcpus, i, dv)
+			dq_quota_set(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
+				     dq_vcpu_quota(vm, dv));
 	} else {
 		*why = "no such vCPU";
 		r = -ENOENT;

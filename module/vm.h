@@ -50,6 +50,7 @@ struct dq_vm {
 	spinlock_t qlock;		/* protects the fields below it */
 	struct dq_config cfg;
 	u32 nr_vcpus;
+	u32 nr_own;			/* of them with a rate of their own */
 	u64 epoch;			/* ktime of interval 0 */
 	u64 interval_no;		/* the last interval rolled */
 	u64 pool;
@@ -85,8 +86,6 @@ struct dq_vcpu {
 	u32 id;
 	struct rcu_head rcu;
 } ____cacheline_aligned_in_smp;
-
-#define DQ_RATE_SHARE	((u64)-2)
 
 /* What the control plane shows of a VM. */
 struct dq_vm_info {

@@ -30,6 +30,7 @@ static inline u64 dq_shim_min(u64 a, u64 b)
 }
 
 #define min(a, b)		dq_shim_min((a), (b))
+#define min_t(type, a, b)	((type)dq_shim_min((a), (b)))
 
 static inline u64 mul_u64_u64_div_u64(u64 a, u64 b, u64 c)
 {

@@ -31,11 +31,23 @@ static void rates_to_interval_bytes(void **state)
 
 static void equal_share(void **state)
 {
-	assert_true(dq_share(400 * 1024 * 1024, 10 * MS, 4) ==
+	struct dq_budget b = {
+		.rate = 400 * 1024 * 1024, .interval_ns = 10 * MS, .nr_vcpus = 4,
+	};
+
+	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 1) ==
 		    dq_rate_to_interval(400 * 1024 * 1024, 10 * MS) / 4);
-	assert_true(dq_share(DQ_UNLIMITED, 10 * MS, 4) == DQ_UNLIMITED);
+	/* An own rate is the vCPU's alone. */
+	assert_true(dq_quota_of(&b, 1024 * 1024, 0, 1) == 10485);
+	b.rate = DQ_UNLIMITED;
+	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 1) == DQ_UNLIMITED);
 	/* No vCPU yet: the whole budget, not a division by zero. */
-	assert_true(dq_share(1000, 1000 * MS, 0) == 1000);
+	b.rate = 1000;
+	b.interval_ns = 1000 * MS;
+	b.nr_vcpus = 0;
+	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 1) == 1000);
+	/* No interval, no quota. */
+	assert_true(dq_quota_of(&b, DQ_UNLIMITED, 5, 5) == 0);
 }
 
 static void saturating_math(void **state)
@@ -69,9 +81,9 @@ static void rate_zero_stops_at_first_page(void **state)
 	assert_false(dq_quota_over(&q, 0));
 	assert_true(dq_quota_over(&q, PAGE));
 	/* It stays stopped, interval after interval. */
-	assert_true(dq_quota_roll(&q, PAGE, 1, 0) == 0);
+	assert_true(dq_quota_refill(&q, PAGE, 0, 0) == 0);
 	assert_true(dq_quota_over(&q, PAGE));
-	assert_true(dq_quota_roll(&q, PAGE, 1000, 0) == 0);
+	assert_true(dq_quota_refill(&q, PAGE, 0, 0) == 0);
 	assert_true(dq_quota_over(&q, PAGE));
 }
 
@@ -81,10 +93,11 @@ static void unused_quota_is_returned_once(void **state)
 
 	dq_quota_start(&q, 0, 10 * PAGE);
 	/* Used 3 pages: 7 unused go to the pool. */
-	assert_true(dq_quota_roll(&q, 3 * PAGE, 1, 10 * PAGE) == 7 * PAGE);
+	assert_true(dq_quota_refill(&q, 3 * PAGE, 0, 10 * PAGE) == 7 * PAGE);
 	assert_true(q.threshold == 13 * PAGE);
-	/* Idle for 100 intervals: only one interval's quota is unused. */
-	assert_true(dq_quota_roll(&q, 3 * PAGE, 100, 10 * PAGE) == 10 * PAGE);
+	/* Idle for 8 intervals: only one interval's quota is unused. */
+	assert_true(dq_quota_refill(&q, 3 * PAGE, 7 * 10 * PAGE, 10 * PAGE) ==
+		    10 * PAGE);
 	assert_true(q.threshold == 13 * PAGE);
 }
 
@@ -98,7 +111,7 @@ static void excess_is_carried_as_debt(void **state)
 	dq_quota_start(&q, 0, 10240);
 	for (total = 0, i = 0; i < 100000 && intervals < 1000; i++) {
 		if (dq_quota_over(&q, total)) {
-			dq_quota_roll(&q, total, 1, 10240);
+			dq_quota_refill(&q, total, 0, 10240);
 			intervals++;
 			continue;
 		}
@@ -107,30 +120,38 @@ static void excess_is_carried_as_debt(void **state)
 	assert_true(total >= 2499 * PAGE && total <= 2501 * PAGE);
 }
 
+/* An own rate of 10 pages per 10 ms interval. */
+#define TEN_PAGES	(10 * PAGE * 100)
+
 static void refill_across_many_intervals(void **state)
 {
+	struct dq_budget b = { .rate = DQ_UNLIMITED, .interval_ns = 10 * MS };
 	struct dq_quota q;
 
 	/* A stopped vCPU, 25 pages over, rolled 5 intervals late: it keeps
 	 * their quota, pays its debt and has 15 pages left. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_roll(&q, 35 * PAGE, 5, 10 * PAGE) == 0);
+	dq_quota_roll(&q, 35 * PAGE, &b, TEN_PAGES, 0, 5);
 	assert_true(q.base == 50 * PAGE);
 	assert_true(q.threshold == 60 * PAGE);
 	/* No more than DQ_CATCHUP intervals are made up, even after a pause. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_roll(&q, 1000 * PAGE, 100000, 10 * PAGE) == 0);
+	dq_quota_roll(&q, 1000 * PAGE, &b, TEN_PAGES, 0, 100000);
 	assert_true(q.threshold == (DQ_CATCHUP + 1) * 10 * PAGE);
 	assert_true(dq_quota_over(&q, 1000 * PAGE));
 	/* Far more debt than the missed intervals cover: still stopped. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_roll(&q, 100 * PAGE, 3, 10 * PAGE) == 0);
+	dq_quota_roll(&q, 100 * PAGE, &b, TEN_PAGES, 7, 10);
 	assert_true(dq_quota_over(&q, 100 * PAGE));
 	assert_true(q.threshold == 40 * PAGE);
 	/* A vCPU that was not over banks nothing from missed intervals. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_roll(&q, 4 * PAGE, 50, 10 * PAGE) == 10 * PAGE);
+	dq_quota_roll(&q, 4 * PAGE, &b, TEN_PAGES, 0, 50);
 	assert_true(q.base == 4 * PAGE && q.threshold == 14 * PAGE);
+	/* ... and gives back one interval's worth. */
+	dq_quota_start(&q, 0, 10 * PAGE);
+	assert_true(dq_quota_refill(&q, 4 * PAGE, 49 * 10 * PAGE, 10 * PAGE) ==
+		    10 * PAGE);
 }
 
 static void unlimited_quota(void **state)
@@ -139,9 +160,10 @@ static void unlimited_quota(void **state)
 
 	dq_quota_start(&q, 5 * PAGE, DQ_UNLIMITED);
 	assert_false(dq_quota_over(&q, DQ_UNLIMITED - 1));
-	assert_true(dq_quota_roll(&q, 1ULL << 50, 7, DQ_UNLIMITED) == 0);
+	assert_true(dq_quota_refill(&q, 1ULL << 50, DQ_UNLIMITED,
+				    DQ_UNLIMITED) == 0);
 	/* From unlimited to limited: counting starts now, no debt. */
-	assert_true(dq_quota_roll(&q, 1ULL << 51, 1, 10 * PAGE) == 0);
+	assert_true(dq_quota_refill(&q, 1ULL << 51, 0, 10 * PAGE) == 0);
 	assert_true(q.base == 1ULL << 51);
 	assert_false(dq_quota_over(&q, (1ULL << 51) + 10 * PAGE));
 	assert_true(dq_quota_over(&q, (1ULL << 51) + 11 * PAGE));
@@ -157,7 +179,7 @@ static void long_uptime(void **state)
 	/* Counters near 2^64 saturate rather than wrap into "under". */
 	dq_quota_start(&q, total, 1000 * PAGE);
 	assert_true(q.threshold == DQ_UNLIMITED);
-	assert_true(dq_quota_roll(&q, total, 1ULL << 40, 1000 * PAGE) == 0);
+	assert_true(dq_quota_refill(&q, total, DQ_UNLIMITED, 1000 * PAGE) == 0);
 	assert_false(dq_quota_over(&q, total));
 }
 
@@ -222,11 +244,167 @@ static void idle_vcpus_feed_the_writer(void **state)
 		       dq_pool_draw(&pool, &v[0], total[0], share))
 			total[0] += PAGE;
 		for (i = 0; i < 4; i++)
-			dq_pool_deposit(&pool, dq_quota_roll(&v[i], total[i], 1,
-							     share), cap);
+			dq_pool_deposit(&pool, dq_quota_refill(&v[i], total[i], 0,
+							       share), cap);
 	}
 	/* The writer got about the whole budget of 40 pages per interval. */
 	assert_true(total[0] >= 100 * 39 * PAGE && total[0] <= 100 * 41 * PAGE);
+}
+
+/*
+ * Issue 12, item 3: every legal setting delivers its rate over time.
+ */
+
+/* 3a: a late roll does not lift the pool above its cap. */
+static void late_roll_keeps_pool_under_cap(void **state)
+{
+	u64 pool = 0, cap = 20 * PAGE;
+	struct dq_budget b = {
+		.rate = 2 * TEN_PAGES, .interval_ns = 10 * MS, .nr_vcpus = 2,
+		.pool = &pool, .pool_cap = cap,
+	};
+	struct dq_quota v[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		dq_quota_start(&v[i], 0, 10 * PAGE);
+	/* Two idle vCPUs fill the pool... */
+	for (i = 0; i < 2; i++)
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 0, 1);
+	assert_int_equal(pool, cap);
+	/* ... and a roll 3 intervals late leaves it at its cap. */
+	for (i = 0; i < 2; i++)
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 1, 4);
+	assert_int_equal(pool, cap);
+	for (i = 0; i < 2; i++)
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 4, 100);
+	assert_int_equal(pool, cap);
+}
+
+/* 3b: a change of settings keeps what the vCPU drew from the pool. */
+static void set_keeps_pool_draws(void **state)
+{
+	struct dq_quota q;
+	u64 pool = 20 * PAGE;
+
+	dq_quota_start(&q, 0, 10 * PAGE);
+	/* One page over: it pays the page and takes 10 more. */
+	assert_int_equal(dq_pool_draw(&pool, &q, 11 * PAGE, 10 * PAGE),
+			 11 * PAGE);
+	assert_int_equal(q.threshold, 21 * PAGE);
+	/* dqctl follow sets the same budget again: nothing changes. */
+	dq_quota_set(&q, 12 * PAGE, 10 * PAGE);
+	assert_int_equal(q.threshold, 21 * PAGE);
+	assert_int_equal(q.quota, 21 * PAGE);
+	assert_false(dq_quota_over(&q, 21 * PAGE));
+	/* A lower budget lowers the quota, the draws stay. */
+	dq_quota_set(&q, 12 * PAGE, 5 * PAGE);
+	assert_int_equal(q.threshold, 16 * PAGE);
+	/* The next interval starts without them. */
+	dq_quota_refill(&q, 12 * PAGE, 0, 5 * PAGE);
+	assert_int_equal(q.threshold, 17 * PAGE);
+	dq_quota_set(&q, 12 * PAGE, 6 * PAGE);
+	assert_int_equal(q.threshold, 18 * PAGE);
+}
+
+/* 3c: the share is over the vCPUs on it, not those with a rate of their own. */
+static void share_over_share_vcpus(void **state)
+{
+	struct dq_budget b = {
+		.rate = 3000000, .interval_ns = 10 * MS,
+		.nr_vcpus = 4, .nr_own = 1,
+	};
+
+	/* The 3 vCPUs on the share get the whole budget: 3 MB a second. */
+	assert_int_equal(3 * dq_quota_of(&b, DQ_RATE_SHARE, 0, 100), 3000000);
+	/* Every vCPU has its own rate: nobody takes the share. */
+	b.nr_own = 4;
+	assert_int_equal(dq_quota_of(&b, DQ_RATE_SHARE, 0, 100), 3000000);
+}
+
+/* floor(j * rate * interval_ns / (parts * 1e9)), exactly. */
+static u64 bytes_until(u64 rate, u64 parts, u64 interval_ns, u64 j)
+{
+	return (unsigned __int128)j * rate * interval_ns /
+	       ((unsigned __int128)parts * DQ_NSEC_PER_SEC);
+}
+
+static void check_runs(u64 rate, u32 parts, u64 interval_ns)
+{
+	struct dq_budget b = {
+		.rate = rate, .interval_ns = interval_ns, .nr_vcpus = parts,
+	};
+	u64 from[] = { 0, 1, 7, 999, 123456789, 1ULL << 40 };
+	u64 len[] = { 1, 2, 3, 10, 999, 1000, 12345 };
+	u64 sum, exact, i, j, k;
+
+	for (i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
+		for (j = 0; j < sizeof(len) / sizeof(len[0]); j++) {
+			for (sum = 0, k = 0; k < len[j]; k++)
+				sum += dq_quota_of(&b, DQ_RATE_SHARE,
+						   from[i] + k, from[i] + k + 1);
+			exact = bytes_until(rate, parts, interval_ns,
+					    from[i] + len[j]) -
+				bytes_until(rate, parts, interval_ns, from[i]);
+			assert_int_equal(sum, exact);
+			assert_int_equal(dq_quota_of(&b, DQ_RATE_SHARE, from[i],
+						     from[i] + len[j]), exact);
+			/* floor(k * rate * interval) or one byte more. */
+			k = bytes_until(rate, parts, interval_ns, len[j]);
+			assert_true(sum == k || sum == k + 1);
+		}
+	}
+}
+
+/* 3d: no fraction of a byte is lost, for own rates and for shares. */
+static void remainders_are_carried(void **state)
+{
+	struct dq_budget b = { .rate = 999, .interval_ns = MS, .nr_vcpus = 1 };
+	struct dq_quota q;
+	u64 total = 0, no;
+	u32 v;
+
+	/* 999 B/s at 1 ms: 999 bytes a second, not 0. */
+	assert_int_equal(dq_quota_of(&b, 999, 0, 1000), 999);
+	check_runs(999, 1, MS);
+	/* A vCPU that always writes: 100 s at 999 B/s is 24.4 pages. */
+	dq_quota_start(&q, 0, dq_quota_of(&b, 999, 0, 1));
+	for (no = 0; no < 100000; no++) {
+		while (!dq_quota_over(&q, total))
+			total += PAGE;
+		dq_quota_roll(&q, total, &b, 999, no, no + 1);
+	}
+	assert_true(total >= 24 * PAGE && total <= 26 * PAGE);
+
+	/* 100 kB/s over 128 vCPUs at 1 ms: 781.25 bytes a second each. */
+	b.rate = 100000;
+	b.nr_vcpus = 128;
+	for (total = 0, v = 0; v < 128; v++)
+		total += dq_quota_of(&b, DQ_RATE_SHARE, 0, 1000);
+	assert_true(total >= 100000 - 128 && total <= 100000);
+	check_runs(100000, 128, MS);
+	check_runs(1, 3, MS);
+	check_runs(1000000007, 7, 999999 * 1000);
+	check_runs((1ULL << 56) + 12345, 4095, 10 * MS);
+}
+
+/* 3e: huge quotas saturate in a late roll instead of wrapping. */
+static void huge_quota_roll_does_not_wrap(void **state)
+{
+	u64 pool = 0, big = 1ULL << 63;
+	struct dq_budget b = {
+		.rate = big, .interval_ns = 1000 * MS, .nr_vcpus = 1,
+		.pool = &pool, .pool_cap = big,
+	};
+	struct dq_quota q;
+
+	dq_quota_start(&q, 0, big);
+	/* Idle for two intervals: one interval's worth to the pool. */
+	dq_quota_roll(&q, 0, &b, DQ_RATE_SHARE, 0, 2);
+	assert_true(pool == big);
+	assert_true(dq_quota_refill(&q, 0, big, big) == big);
+	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 3) == DQ_UNLIMITED);
+	assert_true(dq_quota_of(&b, DQ_UNLIMITED - 2, 0, 1) == DQ_UNLIMITED - 2);
 }
 
 int main(void)
@@ -246,6 +424,11 @@ int main(void)
 		cmocka_unit_test(pool_cap),
 		cmocka_unit_test(pool_first_come_first_served),
 		cmocka_unit_test(idle_vcpus_feed_the_writer),
+		cmocka_unit_test(late_roll_keeps_pool_under_cap),
+		cmocka_unit_test(set_keeps_pool_draws),
+		cmocka_unit_test(share_over_share_vcpus),
+		cmocka_unit_test(remainders_are_carried),
+		cmocka_unit_test(huge_quota_roll_does_not_wrap),
 	};
 
 	return cmocka_run_group_tests_name("dirty quota algorithm", tests, NULL, NULL);

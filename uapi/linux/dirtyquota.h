@@ -94,16 +94,24 @@
  *	KVM_EXIT_DIRTY_QUOTA_FULL instead; needs DIRTYQUOTA_ATTACH_F_EXIT.
  *	Entering KVM_RUN again stops the vCPU again while it is over quota.
  *	@budget: bytes per second the whole VM may dirty, or
- *	DIRTYQUOTA_UNLIMITED (default).  Each interval, every vCPU without
- *	its own rate gets an equal share of the interval's budget.
+ *	DIRTYQUOTA_UNLIMITED (default).  Each interval, the interval's budget
+ *	is divided equally among the vCPUs without a rate of their own.
+ *	Quotas are whole bytes and no fraction is lost: a vCPU's rate r
+ *	(its own, or its share of @budget) gives interval j, counted from the
+ *	last change of @interval_ns or from leaving observe mode, the quota
+ *	floor((j + 1) * r * T) - floor(j * r * T), T = @interval_ns / 1e9 s,
+ *	so any k intervals in a row give floor(k * r * T) bytes or one more,
+ *	however small r * T (999 B/s at 1 ms: 999 bytes a second).
  *	@interval_ns: the interval, from DIRTYQUOTA_INTERVAL_MIN_NS to
  *	DIRTYQUOTA_INTERVAL_MAX_NS (default 10 ms).
  *	@pool: 1 (default) or 0.  Quota that a vCPU on the equal share did
  *	not use in an interval goes to the VM's pool; a vCPU on the equal
  *	share that runs out takes from the pool, first come first served,
- *	before it is stopped.  The pool holds at most one interval's worth of
- *	the budget (@pool_cap), so idle time cannot turn into a burst.  vCPUs
- *	with their own rate neither feed nor draw from the pool.
+ *	before it is stopped; a change of settings within an interval keeps
+ *	what the vCPUs drew in it.  The pool holds at most one interval's
+ *	worth of the budget (@pool_cap), however late an interval ends, so
+ *	idle time cannot turn into a burst.  vCPUs with their own rate
+ *	neither feed nor draw from the pool.
  *	@pool_level, @pool_cap: out only.
  *	A vCPU that goes over its quota by a page carries that excess into the
  *	next interval, so long-run rates hold even for quotas of a few pages.
