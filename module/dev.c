@@ -178,6 +178,7 @@ static long dq_ioc_get_vm(struct dq_file *dqf, void __user *uarg,
 	c.budget = cfg.budget;
 	c.interval_ns = cfg.interval_ns;
 	c.pool = cfg.pool;
+	c.max_stall_ns = cfg.max_stall_ns;
 	return dq_copy_out(uarg, usize, &c, sizeof(c));
 }
 
@@ -202,6 +203,7 @@ static long dq_ioc_set_vm(struct dq_file *dqf, void __user *uarg,
 		.pool = c.pool,
 		.budget = c.budget,
 		.interval_ns = c.interval_ns,
+		.max_stall_ns = c.max_stall_ns,
 	};
 	r = dq_vm_configure(vm, c.set, &cfg, &why);
 	if (r && why)
@@ -247,18 +249,31 @@ static long dq_ioc_wait(struct dq_file *dqf, void __user *uarg, size_t usize)
 	return dq_vcpu_wait(vm, w.vcpu_index);
 }
 
-/* The size in each number is that of the first version of the struct. */
+static_assert(DIRTYQUOTA_VM_CONFIG_SIZE_VER1 ==
+	      offsetof(struct dirtyquota_vm_config, max_stall_ns));
+
+/*
+ * The number of each ioctl has the size of the current struct; @min_size
+ * is that of its first version, the least the caller's may be.
+ */
 static const struct dq_ioctl {
 	unsigned int cmd;
+	size_t min_size;
 	long (*fn)(struct dq_file *dqf, void __user *uarg, size_t usize);
 } dq_ioctls[] = {
-	{ DIRTYQUOTA_IOC_VERSION,	dq_ioc_version },
-	{ DIRTYQUOTA_IOC_ATTACH,	dq_ioc_attach },
-	{ DIRTYQUOTA_IOC_GET_STATS,	dq_ioc_get_stats },
-	{ DIRTYQUOTA_IOC_GET_VM,	dq_ioc_get_vm },
-	{ DIRTYQUOTA_IOC_SET_VM,	dq_ioc_set_vm },
-	{ DIRTYQUOTA_IOC_SET_VCPU_QUOTA, dq_ioc_set_vcpu_quota },
-	{ DIRTYQUOTA_IOC_WAIT,		dq_ioc_wait },
+	{ DIRTYQUOTA_IOC_VERSION, sizeof(struct dirtyquota_version),
+	  dq_ioc_version },
+	{ DIRTYQUOTA_IOC_ATTACH, sizeof(struct dirtyquota_attach),
+	  dq_ioc_attach },
+	{ DIRTYQUOTA_IOC_GET_STATS, sizeof(struct dirtyquota_stats),
+	  dq_ioc_get_stats },
+	{ DIRTYQUOTA_IOC_GET_VM, DIRTYQUOTA_VM_CONFIG_SIZE_VER1,
+	  dq_ioc_get_vm },
+	{ DIRTYQUOTA_IOC_SET_VM, DIRTYQUOTA_VM_CONFIG_SIZE_VER1,
+	  dq_ioc_set_vm },
+	{ DIRTYQUOTA_IOC_SET_VCPU_QUOTA, sizeof(struct dirtyquota_vcpu_quota),
+	  dq_ioc_set_vcpu_quota },
+	{ DIRTYQUOTA_IOC_WAIT, sizeof(struct dirtyquota_wait), dq_ioc_wait },
 };
 
 static long dq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -275,7 +290,7 @@ static long dq_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			continue;
 		/* The caller's struct is at least the first version of ours. */
 		if (_IOC_DIR(cmd) != _IOC_DIR(d->cmd) ||
-		    _IOC_SIZE(cmd) < _IOC_SIZE(d->cmd))
+		    _IOC_SIZE(cmd) < d->min_size)
 			return -EINVAL;
 		return d->fn(dqf, uarg, _IOC_SIZE(cmd));
 	}

@@ -27,11 +27,16 @@ static struct netlink_range_validation dq_interval_range = {
 	.max = DIRTYQUOTA_INTERVAL_MAX_NS,
 };
 
+static struct netlink_range_validation dq_max_stall_range = {
+	.min = DIRTYQUOTA_MAX_STALL_MIN_NS,
+	.max = DIRTYQUOTA_MAX_STALL_MAX_NS,
+};
+
 static const struct nla_policy dq_vm_get_policy[DIRTYQUOTA_A_VM_ID + 1] = {
 	[DIRTYQUOTA_A_VM_ID]		= { .type = NLA_U64 },
 };
 
-static const struct nla_policy dq_vm_set_policy[DIRTYQUOTA_A_VM_POOL + 1] = {
+static const struct nla_policy dq_vm_set_policy[DIRTYQUOTA_A_VM_MAX_STALL_NS + 1] = {
 	[DIRTYQUOTA_A_VM_ID]		= { .type = NLA_U64 },
 	[DIRTYQUOTA_A_VM_MODE]		= NLA_POLICY_MAX(NLA_U32,
 							 __DIRTYQUOTA_MODE_MAX),
@@ -39,6 +44,8 @@ static const struct nla_policy dq_vm_set_policy[DIRTYQUOTA_A_VM_POOL + 1] = {
 	[DIRTYQUOTA_A_VM_INTERVAL_NS]	= NLA_POLICY_FULL_RANGE(NLA_U64,
 							&dq_interval_range),
 	[DIRTYQUOTA_A_VM_POOL]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[DIRTYQUOTA_A_VM_MAX_STALL_NS]	= NLA_POLICY_FULL_RANGE(NLA_U64,
+							&dq_max_stall_range),
 };
 
 static const struct nla_policy dq_vcpu_get_policy[DIRTYQUOTA_A_VCPU_VM_ID + 1] = {
@@ -133,7 +140,8 @@ static int dq_nl_fill_vm(struct sk_buff *skb, const struct dq_vm_info *v)
 			  v->bytes_unattributed) ||
 	    nla_put_u8(skb, DIRTYQUOTA_A_VM_ATTACHED, v->attached) ||
 	    nla_put_u8(skb, DIRTYQUOTA_A_VM_EXIT_ALLOWED, v->exit_allowed) ||
-	    nla_put_u8(skb, DIRTYQUOTA_A_VM_DIRTY_LOGGING, v->dirty_logging))
+	    nla_put_u8(skb, DIRTYQUOTA_A_VM_DIRTY_LOGGING, v->dirty_logging) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_MAX_STALL_NS, v->cfg.max_stall_ns))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -324,37 +332,50 @@ static int dq_nl_vcpu_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+/* The settings a VM_SET request names, as DIRTYQUOTA_CFG_* bits. */
+static u32 dq_nl_vm_set_parse(struct nlattr **a, struct dq_config *cfg)
+{
+	u32 set = 0;
+
+	if (a[DIRTYQUOTA_A_VM_MODE]) {
+		set |= DIRTYQUOTA_CFG_MODE;
+		cfg->mode = nla_get_u32(a[DIRTYQUOTA_A_VM_MODE]);
+	}
+	if (a[DIRTYQUOTA_A_VM_BUDGET]) {
+		set |= DIRTYQUOTA_CFG_BUDGET;
+		cfg->budget = nla_get_u64(a[DIRTYQUOTA_A_VM_BUDGET]);
+	}
+	if (a[DIRTYQUOTA_A_VM_INTERVAL_NS]) {
+		set |= DIRTYQUOTA_CFG_INTERVAL;
+		cfg->interval_ns = nla_get_u64(a[DIRTYQUOTA_A_VM_INTERVAL_NS]);
+	}
+	if (a[DIRTYQUOTA_A_VM_POOL]) {
+		set |= DIRTYQUOTA_CFG_POOL;
+		cfg->pool = nla_get_u8(a[DIRTYQUOTA_A_VM_POOL]);
+	}
+	if (a[DIRTYQUOTA_A_VM_MAX_STALL_NS]) {
+		set |= DIRTYQUOTA_CFG_MAX_STALL;
+		cfg->max_stall_ns = nla_get_u64(a[DIRTYQUOTA_A_VM_MAX_STALL_NS]);
+	}
+	return set;
+}
+
 static int dq_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	struct dq_config cfg = { 0 };
 	const char *why = NULL;
 	struct dq_vm *vm;
-	u32 set = 0;
+	u32 set;
 	int r;
 
 	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
 	    dq_nl_missing(a, DIRTYQUOTA_A_VM_ID, info->extack))
 		return -EINVAL;
-	if (a[DIRTYQUOTA_A_VM_MODE]) {
-		set |= DIRTYQUOTA_CFG_MODE;
-		cfg.mode = nla_get_u32(a[DIRTYQUOTA_A_VM_MODE]);
-	}
-	if (a[DIRTYQUOTA_A_VM_BUDGET]) {
-		set |= DIRTYQUOTA_CFG_BUDGET;
-		cfg.budget = nla_get_u64(a[DIRTYQUOTA_A_VM_BUDGET]);
-	}
-	if (a[DIRTYQUOTA_A_VM_INTERVAL_NS]) {
-		set |= DIRTYQUOTA_CFG_INTERVAL;
-		cfg.interval_ns = nla_get_u64(a[DIRTYQUOTA_A_VM_INTERVAL_NS]);
-	}
-	if (a[DIRTYQUOTA_A_VM_POOL]) {
-		set |= DIRTYQUOTA_CFG_POOL;
-		cfg.pool = nla_get_u8(a[DIRTYQUOTA_A_VM_POOL]);
-	}
+	set = dq_nl_vm_set_parse(a, &cfg);
 	if (!set) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give mode, budget, interval-ns or pool");
+			       "nothing to set: give mode, budget, interval-ns, pool or max-stall-ns");
 		return -EINVAL;
 	}
 

@@ -557,6 +557,12 @@ static int dq_config_check(u32 set, const struct dq_config *new,
 		*why = "interval must be from 1 ms to 1 s";
 		return -ERANGE;
 	}
+	if ((set & DIRTYQUOTA_CFG_MAX_STALL) &&
+	    (new->max_stall_ns < DIRTYQUOTA_MAX_STALL_MIN_NS ||
+	     new->max_stall_ns > DIRTYQUOTA_MAX_STALL_MAX_NS)) {
+		*why = "max-stall must be from 1 ms to 10 s";
+		return -ERANGE;
+	}
 	return 0;
 }
 
@@ -589,6 +595,8 @@ static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 		vm->cfg.interval_ns = new->interval_ns;
 	if (set & DIRTYQUOTA_CFG_POOL)
 		vm->cfg.pool = new->pool;
+	if (set & DIRTYQUOTA_CFG_MAX_STALL)
+		vm->cfg.max_stall_ns = new->max_stall_ns;
 	if (restart) {
 		vm->epoch = now;
 		vm->interval_no = 0;

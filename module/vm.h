@@ -26,7 +26,7 @@ struct dq_config {
 	bool pool;
 	u64 budget;		/* bytes per second or DQ_UNLIMITED */
 	u64 interval_ns;
-	u64 max_stall_ns;
+	u64 max_stall_ns;	/* longest a vCPU is held at once */
 };
 
 /*

@@ -70,7 +70,7 @@ settled_rate() {
 }
 near() { awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { exit !(a >= b * (1 - p / 100) && a <= b * (1 + p / 100)) }'; }
 
-echo "1..32"
+echo "1..36"
 
 # 1. Nothing to show yet.
 out=$(dqctl 2>&1)
@@ -136,6 +136,24 @@ check "the kernel's message is printed ($err)" \
 	sh -c '[ $1 = 1 ] && echo "$2" | grep -q "interval-ns"' - $? "$err"
 dqctl set >/dev/null 2>&1
 check "set without a VM is a usage error" [ $? = 2 ]
+
+# max-stall: a duration as interval takes, shown by show; its range is the
+# kernel's, and a refused value changes nothing.
+dqctl set busy max-stall 250ms
+check "set max-stall 250ms: show -j has it" \
+	[ "$(dqctl -j show busy | json_vals max_stall_ns)" = 250000000 ]
+check "show: max-stall on the settings line" \
+	sh -c 'dqctl show busy | grep -q "interval 10.0 ms, max-stall 250 ms, pool"'
+err=$(dqctl set busy max-stall 11s 2>&1)
+check "max-stall above 10 s: the kernel's message ($err)" \
+	sh -c '[ $1 = 1 ] && echo "$2" | grep -q "out of range.*max-stall-ns"' - $? "$err"
+err=$(dqctl set busy max-stall soon 2>&1)
+rc=$?
+now=$(dqctl -j show busy | json_vals max_stall_ns)
+check "a bad max-stall is one line and exit 1, and nothing changed ($err)" \
+	[ $rc = 1 -a "$err" = "dqctl: set: invalid max-stall 'soon' (like 100ms)" \
+	  -a "$now" = 250000000 ]
+dqctl set busy max-stall 100ms
 
 # 5. Someone without CAP_NET_ADMIN may look, not touch.
 out=$(runas 65534 dqctl -j show "id:$id" 2>&1)

@@ -60,7 +60,8 @@ static uint64_t edge(void)
 		0, 1, 2, 3, 4, 7, 255, 4096, 4097, 0x7fffffff, 0xffffffff,
 		0x100000000ULL, DIRTYQUOTA_INTERVAL_MIN_NS - 1,
 		DIRTYQUOTA_INTERVAL_MIN_NS, DIRTYQUOTA_INTERVAL_MAX_NS,
-		DIRTYQUOTA_INTERVAL_MAX_NS + 1, DIRTYQUOTA_UNLIMITED,
+		DIRTYQUOTA_INTERVAL_MAX_NS + 1, DIRTYQUOTA_MAX_STALL_MAX_NS,
+		DIRTYQUOTA_MAX_STALL_MAX_NS + 1, DIRTYQUOTA_UNLIMITED,
 		DIRTYQUOTA_UNLIMITED - 1, DIRTYQUOTA_UNLIMITED - 2,
 		1ULL << 63, DIRTYQUOTA_VCPU_STATS_SIZE_VER1,
 		sizeof(struct dirtyquota_vcpu_stats),
@@ -128,12 +129,13 @@ static void fill_struct(uint8_t *buf, unsigned int nr, void *vcpu_stats)
 		break;
 	case 3:
 	case 4:
-		u->c.set = rnd(2) ? rnd(16) : edge();
+		u->c.set = rnd(2) ? rnd(32) : edge();
 		u->c.mode = rnd(2) ? rnd(4) : edge();
 		u->c.budget = edge();
 		u->c.interval_ns = edge();
 		u->c.pool = rnd(2) ? rnd(3) : edge();
 		u->c.reserved = rnd(4) ? 0 : edge();
+		u->c.max_stall_ns = edge();
 		break;
 	case 5:
 		u->q.vcpu_index = rnd(2) ? rnd(4) : edge();
@@ -244,7 +246,7 @@ int main(int argc, char **argv)
 		nr = rnd(8) ? rnd(7) : rnd(256);
 		dir = rnd(4) ? (nr == 0 ? _IOC_READ : nr == 2 ? _IOC_READ | _IOC_WRITE :
 			       nr == 3 ? _IOC_READ : _IOC_WRITE) : rnd(4);
-		size = rnd(2) ? (nr == 2 ? 40 : nr == 3 || nr == 4 ? 48 :
+		size = rnd(2) ? (nr == 2 ? 40 : nr == 3 || nr == 4 ? 48 + 8 * rnd(2) :
 				 nr == 5 ? 16 : 8) + (rnd(4) ? 0 : rnd(64)) :
 				rnd(FILL);
 		cmd = rnd(16) ? _IOC(dir, DIRTYQUOTA_IOC_MAGIC, nr, size) : rnd(0);

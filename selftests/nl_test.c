@@ -2,7 +2,8 @@
 /*
  * dirtyquota's generic netlink family: what VM_GET and VCPU_GET show, what
  * VM_SET and VCPU_SET change, the "events" group, who may do what, and
- * the rejection of bad input, table-driven and fuzzed.  Raw netlink
+ * the rejection of bad input, table-driven and fuzzed; max-stall through
+ * netlink and both sizes of the ioctl struct.  Raw netlink
  * sockets (lib/dq_nl.h), so that malformed messages can be built too.
  *
  * The fuzzer takes NL_FUZZ_SEED and NL_FUZZ_COUNT from the environment.
@@ -101,7 +102,7 @@ static uint64_t nl_rate(struct test_vm *t, uint64_t vm_id, int idx,
 
 /* The settings VM_SET changes and the vCPUs' own rates, to compare. */
 struct settings {
-	uint64_t mode, budget, interval_ns, pool;
+	uint64_t mode, budget, interval_ns, pool, max_stall_ns;
 	int nr_vcpus;
 	bool own[MAX_VCPUS];
 	uint64_t rate[MAX_VCPUS];
@@ -113,6 +114,7 @@ static struct settings settings_of(uint64_t vm_id)
 	struct settings s = {
 		.mode = vm.v[A_VM(MODE)], .budget = vm.v[A_VM(BUDGET)],
 		.interval_ns = vm.v[A_VM(INTERVAL_NS)], .pool = vm.v[A_VM(POOL)],
+		.max_stall_ns = vm.v[A_VM(MAX_STALL_NS)],
 	};
 	int i;
 
@@ -131,10 +133,12 @@ static void expect_settings(uint64_t vm_id, const struct settings *want,
 	int i;
 
 	TEST_ASSERT(s.mode == want->mode && s.budget == want->budget &&
-		    s.interval_ns == want->interval_ns && s.pool == want->pool,
-		    "after %s: mode %lu budget %lu interval %lu pool %lu, expected %lu %lu %lu %lu",
-		    after, s.mode, s.budget, s.interval_ns, s.pool, want->mode,
-		    want->budget, want->interval_ns, want->pool);
+		    s.interval_ns == want->interval_ns && s.pool == want->pool &&
+		    s.max_stall_ns == want->max_stall_ns,
+		    "after %s: mode %lu budget %lu interval %lu pool %lu max-stall %lu, expected %lu %lu %lu %lu %lu",
+		    after, s.mode, s.budget, s.interval_ns, s.pool,
+		    s.max_stall_ns, want->mode, want->budget, want->interval_ns,
+		    want->pool, want->max_stall_ns);
 	TEST_ASSERT(s.nr_vcpus == want->nr_vcpus, "after %s: %d vCPUs, not %d",
 		    after, s.nr_vcpus, want->nr_vcpus);
 	for (i = 0; i < s.nr_vcpus; i++)
@@ -156,6 +160,8 @@ static struct settings set_unusual(uint64_t vm_id, int nr_vcpus)
 
 	expect_ok(dq_nl_vm_set(&nl, vm_id, CFG_ALL, DIRTYQUOTA_MODE_SLEEP,
 			       1024 * MIB, 20 * MS, 0, &ack), &ack, "VM_SET");
+	expect_ok(dq_nl_vm_set_max_stall(&nl, vm_id, 3000 * MS, &ack), &ack,
+		  "VM_SET max-stall");
 	for (i = 1; i < nr_vcpus; i++)
 		expect_ok(dq_nl_vcpu_set(&nl, vm_id, i, false, (512 + i) * MIB,
 					 &ack), &ack, "VCPU_SET");
@@ -170,7 +176,7 @@ static void check_vm(const struct nl_obj *vm, uint32_t nr_vcpus, bool logging,
 		A_VM(MODE), A_VM(BUDGET), A_VM(INTERVAL_NS), A_VM(POOL),
 		A_VM(POOL_LEVEL), A_VM(POOL_CAP), A_VM(BYTES_DIRTIED),
 		A_VM(BYTES_UNATTRIBUTED), A_VM(ATTACHED), A_VM(EXIT_ALLOWED),
-		A_VM(DIRTY_LOGGING),
+		A_VM(DIRTY_LOGGING), A_VM(MAX_STALL_NS),
 	};
 	uint64_t id = vm->v[A_VM(ID)];
 	char stats_id[32];
@@ -191,12 +197,13 @@ static void check_vm(const struct nl_obj *vm, uint32_t nr_vcpus, bool logging,
 		    vm->v[A_VM(BUDGET)] == DIRTYQUOTA_UNLIMITED &&
 		    vm->v[A_VM(INTERVAL_NS)] == DIRTYQUOTA_INTERVAL_DEFAULT_NS &&
 		    vm->v[A_VM(POOL)] == 1 && !vm->v[A_VM(POOL_LEVEL)] &&
-		    !vm->v[A_VM(POOL_CAP)],
-		    "VM %lu: %lu vCPUs, mode %lu budget %lu interval %lu pool %lu level %lu cap %lu",
+		    !vm->v[A_VM(POOL_CAP)] &&
+		    vm->v[A_VM(MAX_STALL_NS)] == DIRTYQUOTA_MAX_STALL_DEFAULT_NS,
+		    "VM %lu: %lu vCPUs, mode %lu budget %lu interval %lu pool %lu level %lu cap %lu max-stall %lu",
 		    id, vm->v[A_VM(NR_VCPUS)], vm->v[A_VM(MODE)],
 		    vm->v[A_VM(BUDGET)], vm->v[A_VM(INTERVAL_NS)],
 		    vm->v[A_VM(POOL)], vm->v[A_VM(POOL_LEVEL)],
-		    vm->v[A_VM(POOL_CAP)]);
+		    vm->v[A_VM(POOL_CAP)], vm->v[A_VM(MAX_STALL_NS)]);
 	TEST_ASSERT(vm->v[A_VM(DIRTY_LOGGING)] == logging &&
 		    vm->v[A_VM(ATTACHED)] == attached &&
 		    vm->v[A_VM(EXIT_ALLOWED)] == exit_allowed,
@@ -440,6 +447,173 @@ static void test_set(void)
 	TEST_ASSERT(dq_nl_vm(&nl, id).v[A_VM(MODE)] == DIRTYQUOTA_MODE_SLEEP,
 		    "mode changed by a refused VM_SET");
 	stop_vcpus(&t);
+	test_vm_free(&t);
+	nl_close(&nl);
+}
+
+#define MAX_STALL_MIN	DIRTYQUOTA_MAX_STALL_MIN_NS
+#define MAX_STALL_MAX	DIRTYQUOTA_MAX_STALL_MAX_NS
+
+/* GET_VM and SET_VM with the first struct, which has no max_stall_ns. */
+#define GET_VM_VER1	_IOC(_IOC_READ, DIRTYQUOTA_IOC_MAGIC, 0x03, \
+			     DIRTYQUOTA_VM_CONFIG_SIZE_VER1)
+#define SET_VM_VER1	_IOC(_IOC_WRITE, DIRTYQUOTA_IOC_MAGIC, 0x04, \
+			     DIRTYQUOTA_VM_CONFIG_SIZE_VER1)
+
+static uint64_t nl_max_stall(uint64_t id)
+{
+	return dq_nl_vm(&nl, id).v[A_VM(MAX_STALL_NS)];
+}
+
+/*
+ * Through netlink: every value in range reads back; one out of range is
+ * ERANGE with a message that points at the attribute, and changes nothing.
+ */
+static void max_stall_netlink(uint64_t id)
+{
+	static const uint64_t good[] = {
+		MAX_STALL_MIN, MAX_STALL_MAX, 20 * MS,
+		DIRTYQUOTA_MAX_STALL_DEFAULT_NS,
+	};
+	static const uint64_t bad[] = {
+		0, 1, MAX_STALL_MIN - 1, MAX_STALL_MAX + 1, ~0ULL,
+	};
+	struct nl_ack ack;
+	struct nl_msg m;
+	uint32_t offs;
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		expect_ok(dq_nl_vm_set_max_stall(&nl, id, good[i], &ack), &ack,
+			  "VM_SET max-stall");
+		TEST_ASSERT(nl_max_stall(id) == good[i],
+			    "VM_SET max-stall %lu, VM_GET shows %lu", good[i],
+			    nl_max_stall(id));
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		nl_msg_init(&m, nl.family, NLM_F_REQUEST | NLM_F_ACK,
+			    DIRTYQUOTA_CMD_VM_SET, DIRTYQUOTA_FAMILY_VERSION);
+		nl_put_u64(&m, A_VM(ID), id);
+		nl_put_u32(&m, A_VM(MODE), DIRTYQUOTA_MODE_SLEEP);
+		offs = nl_put_u64(&m, A_VM(MAX_STALL_NS), bad[i]);
+		r = nl_request(&nl, &m, NULL, NULL, &ack);
+		expect_nl_err(r, &ack, ERANGE, "VM_SET max-stall out of range");
+		TEST_ASSERT(strstr(ack.msg, "out of range") && ack.offs == offs,
+			    "max-stall %lu: \"%s\" at offset %u, MAX_STALL_NS is at %u",
+			    bad[i], ack.msg, ack.offs, offs);
+		TEST_ASSERT(nl_max_stall(id) == DIRTYQUOTA_MAX_STALL_DEFAULT_NS &&
+			    dq_nl_vm(&nl, id).v[A_VM(MODE)] == DIRTYQUOTA_MODE_OBSERVE,
+			    "max-stall %lu: refused, yet max-stall %lu mode %lu",
+			    bad[i], nl_max_stall(id),
+			    dq_nl_vm(&nl, id).v[A_VM(MODE)]);
+	}
+}
+
+/* Through /dev/dirtyquota, with today's struct. */
+static void max_stall_ioctl(struct test_vm *t, uint64_t id)
+{
+	struct dirtyquota_vm_config c = {
+		.set = DIRTYQUOTA_CFG_MAX_STALL, .max_stall_ns = 250 * MS,
+	};
+
+	TEST_ASSERT(!ioctl(t->dq, DIRTYQUOTA_IOC_SET_VM, &c),
+		    "SET_VM max-stall 250 ms: %s", strerror(errno));
+	memset(&c, 0xa5, sizeof(c));
+	TEST_ASSERT(!ioctl(t->dq, DIRTYQUOTA_IOC_GET_VM, &c) &&
+		    c.max_stall_ns == 250 * MS &&
+		    c.interval_ns == DIRTYQUOTA_INTERVAL_DEFAULT_NS &&
+		    nl_max_stall(id) == 250 * MS,
+		    "after SET_VM max-stall 250 ms: GET_VM %llu (interval %llu), VM_GET %lu",
+		    c.max_stall_ns, c.interval_ns, nl_max_stall(id));
+
+	/* Out of range: ERANGE, and the other setting of the call is not made. */
+	c = (struct dirtyquota_vm_config){
+		.set = DIRTYQUOTA_CFG_MAX_STALL | DIRTYQUOTA_CFG_INTERVAL,
+		.interval_ns = 5 * MS, .max_stall_ns = MAX_STALL_MAX + 1,
+	};
+	expect_err(ioctl(t->dq, DIRTYQUOTA_IOC_SET_VM, &c), ERANGE,
+		   "SET_VM max-stall above 10 s");
+	c.max_stall_ns = MAX_STALL_MIN - 1;
+	expect_err(ioctl(t->dq, DIRTYQUOTA_IOC_SET_VM, &c), ERANGE,
+		   "SET_VM max-stall below 1 ms");
+	/* Not named in @set: not looked at. */
+	c.set = DIRTYQUOTA_CFG_INTERVAL;
+	TEST_ASSERT(!ioctl(t->dq, DIRTYQUOTA_IOC_SET_VM, &c),
+		    "SET_VM interval with a max_stall_ns not in @set: %s",
+		    strerror(errno));
+	memset(&c, 0, sizeof(c));
+	TEST_ASSERT(!ioctl(t->dq, DIRTYQUOTA_IOC_GET_VM, &c) &&
+		    c.max_stall_ns == 250 * MS && c.interval_ns == 5 * MS,
+		    "GET_VM: max-stall %llu interval %llu, expected 250 ms, 5 ms",
+		    c.max_stall_ns, c.interval_ns);
+}
+
+/*
+ * The first struct, without max_stall_ns, still works: GET_VM writes only
+ * its bytes, SET_VM leaves max-stall alone (and reads nothing beyond).  A
+ * longer struct than ours must be zero where we know nothing.
+ */
+static void max_stall_old_struct(struct test_vm *t, uint64_t id)
+{
+	struct {
+		struct dirtyquota_vm_config c;
+		uint64_t newer;
+	} big = { { .set = DIRTYQUOTA_CFG_MAX_STALL, .max_stall_ns = 30 * MS } };
+	struct dirtyquota_vm_config c;
+
+	memset(&c, 0xa5, sizeof(c));
+	TEST_ASSERT(!ioctl(t->dq, GET_VM_VER1, &c) &&
+		    c.interval_ns == 5 * MS && c.max_stall_ns == 0xa5a5a5a5a5a5a5a5ULL,
+		    "GET_VM of %d bytes: %s, interval %llu, max_stall_ns %#llx",
+		    DIRTYQUOTA_VM_CONFIG_SIZE_VER1, strerror(errno), c.interval_ns,
+		    c.max_stall_ns);
+	c = (struct dirtyquota_vm_config){
+		.set = DIRTYQUOTA_CFG_INTERVAL, .interval_ns = 20 * MS,
+		.max_stall_ns = 7,	/* beyond the old struct */
+	};
+	TEST_ASSERT(!ioctl(t->dq, SET_VM_VER1, &c), "SET_VM of %d bytes: %s",
+		    DIRTYQUOTA_VM_CONFIG_SIZE_VER1, strerror(errno));
+	TEST_ASSERT(nl_max_stall(id) == 250 * MS &&
+		    dq_nl_vm(&nl, id).v[A_VM(INTERVAL_NS)] == 20 * MS,
+		    "after an old SET_VM of the interval: max-stall %lu interval %lu",
+		    nl_max_stall(id), dq_nl_vm(&nl, id).v[A_VM(INTERVAL_NS)]);
+	/* Its max-stall, not in the old struct, reads as 0: out of range. */
+	c.set = DIRTYQUOTA_CFG_MAX_STALL;
+	expect_err(ioctl(t->dq, SET_VM_VER1, &c), ERANGE,
+		   "old SET_VM naming max-stall");
+
+	big.newer = 1;
+	expect_err(ioctl(t->dq, _IOC(_IOC_WRITE, DIRTYQUOTA_IOC_MAGIC, 0x04,
+				     sizeof(big)), &big), E2BIG,
+		   "SET_VM with an unknown nonzero field");
+	big.newer = 0;
+	TEST_ASSERT(!ioctl(t->dq, _IOC(_IOC_WRITE, DIRTYQUOTA_IOC_MAGIC, 0x04,
+				       sizeof(big)), &big) &&
+		    nl_max_stall(id) == 30 * MS,
+		    "SET_VM of %zu bytes: %s, max-stall %lu", sizeof(big),
+		    strerror(errno), nl_max_stall(id));
+}
+
+/*
+ * max-stall: the default, set and read back through netlink and both
+ * sizes of struct dirtyquota_vm_config, and its range in both.
+ */
+static void test_max_stall(void)
+{
+	static const enum guest_kind kinds[] = { COMPUTE };
+	struct test_vm t;
+	uint64_t id;
+
+	dq_nl_open(&nl);
+	test_vm_create(&t, 1, 16, kinds, VM_MEM_SRC_ANONYMOUS, 0);
+	id = dq_nl_newest_vm(&nl, getpid());
+	TEST_ASSERT(nl_max_stall(id) == DIRTYQUOTA_MAX_STALL_DEFAULT_NS,
+		    "a new VM's max-stall is %lu", nl_max_stall(id));
+	max_stall_netlink(id);
+	TEST_ASSERT(!dq_attach(&t, 0), "attach");
+	max_stall_ioctl(&t, id);
+	max_stall_old_struct(&t, id);
 	test_vm_free(&t);
 	nl_close(&nl);
 }
@@ -817,13 +991,41 @@ static const struct bad_case bad_cases[] = {
 	{ "VM_SET good BUDGET, POOL 2", VM_SET,
 	  { U64(A_VM(ID), VMID), U64(A_VM(BUDGET), 1), U8(A_VM(POOL), 2) },
 	  -ERANGE, ANYMSG, 3 },
+	{ "VM_SET MAX_STALL_NS below 1 ms", VM_SET,
+	  { U64(A_VM(ID), VMID), U64(A_VM(MAX_STALL_NS), 999999) },
+	  -ERANGE, "out of range", 2 },
+	{ "VM_SET MAX_STALL_NS 0", VM_SET,
+	  { U64(A_VM(ID), VMID), U64(A_VM(MAX_STALL_NS), 0) },
+	  -ERANGE, "out of range", 2 },
+	{ "VM_SET MAX_STALL_NS above 10 s", VM_SET,
+	  { U64(A_VM(ID), VMID), U64(A_VM(MAX_STALL_NS), 10000000001ULL) },
+	  -ERANGE, "out of range", 2 },
+	{ "VM_SET MAX_STALL_NS ~0", VM_SET,
+	  { U64(A_VM(ID), VMID), U64(A_VM(MAX_STALL_NS), ~0ULL - 3) },
+	  -ERANGE, "out of range", 2 },
+	{ "VM_SET good MODE, MAX_STALL_NS out of range", VM_SET,
+	  { U64(A_VM(ID), VMID), U32(A_VM(MODE), DIRTYQUOTA_MODE_OBSERVE),
+	    U64(A_VM(MAX_STALL_NS), 1) }, -ERANGE, "out of range", 3 },
+	{ "VM_SET MAX_STALL_NS as u32", VM_SET,
+	  { U64(A_VM(ID), VMID), U32(A_VM(MAX_STALL_NS), 5000000) },
+	  -EINVAL, ANYMSG, 2 },
+	{ "VM_SET MAX_STALL_NS twice", VM_SET,
+	  { U64(A_VM(ID), VMID), U64(A_VM(MAX_STALL_NS), 5000000),
+	    U64(A_VM(MAX_STALL_NS), 5000000) },
+	  -EINVAL, "duplicate attribute", 3 },
 
 	/* Attributes the operation does not take. */
 	{ "VM_SET attribute type 200", VM_SET,
 	  { U64(A_VM(ID), VMID), U32(A_VM(MODE), 0), U32(200, 0) },
 	  -EINVAL, ANYMSG, 3 },
-	{ "VM_SET DIRTY_LOGGING (beyond the op's max)", VM_SET,
+	{ "VM_SET DIRTY_LOGGING", VM_SET,
 	  { U64(A_VM(ID), VMID), U8(A_VM(DIRTY_LOGGING), 0) },
+	  -EINVAL, ANYMSG, 2 },
+	{ "VM_SET POOL_CAP", VM_SET,
+	  { U64(A_VM(ID), VMID), U64(A_VM(POOL_CAP), 1) },
+	  -EINVAL, ANYMSG, 2 },
+	{ "VM_SET the type after MAX_STALL_NS (beyond the op's max)", VM_SET,
+	  { U64(A_VM(ID), VMID), U64(A_VM(MAX_STALL_NS) + 1, 5000000) },
 	  -EINVAL, ANYMSG, 2 },
 	{ "VM_SET attribute type 0", VM_SET,
 	  { U32(0, 0), U64(A_VM(ID), VMID), U32(A_VM(MODE), 0) },
@@ -1085,14 +1287,15 @@ struct fuzz_op {
 	uint8_t cmd;
 	uint16_t maxattr;
 	int nr;
-	struct { uint16_t type; uint8_t width; } a[5];
+	struct { uint16_t type; uint8_t width; } a[6];
 };
 
 static const struct fuzz_op fuzz_ops[] = {
 	{ VM_GET, A_VM(ID), 1, { { A_VM(ID), 8 } } },
-	{ VM_SET, A_VM(POOL), 5,
+	{ VM_SET, A_VM(MAX_STALL_NS), 6,
 	  { { A_VM(ID), 8 }, { A_VM(MODE), 4 }, { A_VM(BUDGET), 8 },
-	    { A_VM(INTERVAL_NS), 8 }, { A_VM(POOL), 1 } } },
+	    { A_VM(INTERVAL_NS), 8 }, { A_VM(POOL), 1 },
+	    { A_VM(MAX_STALL_NS), 8 } } },
 	{ VCPU_GET, A_VCPU(VM_ID), 1, { { A_VCPU(VM_ID), 8 } } },
 	{ VCPU_SET, A_VCPU(SHARE), 4,
 	  { { A_VCPU(VM_ID), 8 }, { A_VCPU(INDEX), 4 }, { A_VCPU(RATE), 8 },
@@ -1161,6 +1364,10 @@ static void valid_value(uint16_t cmd, uint16_t type, uint64_t id,
 			     DIRTYQUOTA_INTERVAL_MIN_NS + 1);
 	else if (vm && type == A_VM(POOL))
 		v = below(2);
+	else if (vm && type == A_VM(MAX_STALL_NS))
+		v = DIRTYQUOTA_MAX_STALL_MIN_NS +
+		    rnd() % (DIRTYQUOTA_MAX_STALL_MAX_NS -
+			     DIRTYQUOTA_MAX_STALL_MIN_NS + 1);
 	else if (!vm && type == A_VCPU(INDEX))
 		v = below(2) ? below(4) : rnd();
 	else if (below(4) == 0)
@@ -1308,7 +1515,7 @@ static size_t fuzz_build(struct nl_msg *m, uint64_t id, unsigned int *defects,
 			type = 1 + below(op->maxattr);
 		while (type == op->a[0].type || type == op->a[1].type ||
 		       type == op->a[2].type || type == op->a[3].type ||
-		       type == op->a[4].type);
+		       type == op->a[4].type || type == op->a[5].type);
 		add_attr(attrs, &n, type, below(17));
 	}
 	if (*defects & 1u << D_LEN) {
@@ -1326,7 +1533,7 @@ static size_t fuzz_build(struct nl_msg *m, uint64_t id, unsigned int *defects,
 	if (*defects & 1u << D_RANGE) {
 		uint64_t v;
 
-		switch (below(3)) {
+		switch (below(4)) {
 		case 0:
 			add_attr(attrs, &n, A_VM(MODE), 4);
 			v = __DIRTYQUOTA_MODE_MAX + 1 +
@@ -1335,6 +1542,12 @@ static size_t fuzz_build(struct nl_msg *m, uint64_t id, unsigned int *defects,
 		case 1:
 			add_attr(attrs, &n, A_VM(POOL), 1);
 			v = 2 + below(254);
+			break;
+		case 2:
+			add_attr(attrs, &n, A_VM(MAX_STALL_NS), 8);
+			v = below(2) ? rnd() % DIRTYQUOTA_MAX_STALL_MIN_NS :
+			    DIRTYQUOTA_MAX_STALL_MAX_NS + 1 +
+			    rnd() % (~0ULL - DIRTYQUOTA_MAX_STALL_MAX_NS);
 			break;
 		default:
 			add_attr(attrs, &n, A_VM(INTERVAL_NS), 8);
@@ -1544,6 +1757,8 @@ static const struct dq_scenario tests[] = {
 	{ "without CAP_NET_ADMIN: read and listen, not set", test_permissions },
 	{ "bad input, table-driven, changes nothing", test_bad_input },
 	{ "fuzzed requests are rejected and change nothing", test_fuzz },
+	{ "max-stall: its default, range, netlink and both struct sizes",
+	  test_max_stall },
 };
 
 int main(int argc, char **argv)

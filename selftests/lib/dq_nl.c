@@ -351,6 +351,7 @@ static const uint8_t vm_widths[DIRTYQUOTA_A_VM_MAX + 1] = {
 	[DIRTYQUOTA_A_VM_ATTACHED] = U8,
 	[DIRTYQUOTA_A_VM_EXIT_ALLOWED] = U8,
 	[DIRTYQUOTA_A_VM_DIRTY_LOGGING] = U8,
+	[DIRTYQUOTA_A_VM_MAX_STALL_NS] = U64,
 };
 
 static const uint8_t vcpu_widths[DIRTYQUOTA_A_VCPU_MAX + 1] = {
@@ -556,6 +557,19 @@ int dq_nl_vm_set(struct nl_sock *s, uint64_t id, uint32_t set, uint32_t mode,
 		nl_put_u64(&m, DIRTYQUOTA_A_VM_INTERVAL_NS, interval_ns);
 	if (set & DIRTYQUOTA_CFG_POOL)
 		nl_put_u8(&m, DIRTYQUOTA_A_VM_POOL, pool);
+	return nl_request(s, &m, NULL, NULL, ack);
+}
+
+/* VM_SET of MAX_STALL_NS alone. */
+int dq_nl_vm_set_max_stall(struct nl_sock *s, uint64_t id, uint64_t ns,
+			   struct nl_ack *ack)
+{
+	struct nl_msg m;
+
+	nl_msg_init(&m, s->family, NLM_F_REQUEST | NLM_F_ACK,
+		    DIRTYQUOTA_CMD_VM_SET, DIRTYQUOTA_FAMILY_VERSION);
+	nl_put_u64(&m, DIRTYQUOTA_A_VM_ID, id);
+	nl_put_u64(&m, DIRTYQUOTA_A_VM_MAX_STALL_NS, ns);
 	return nl_request(s, &m, NULL, NULL, ack);
 }
 

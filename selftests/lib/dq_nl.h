@@ -107,6 +107,8 @@ int dq_nl_vcpus(struct nl_sock *s, uint64_t vm_id, struct nl_obj *vcpus,
 int dq_nl_vm_set(struct nl_sock *s, uint64_t id, uint32_t set, uint32_t mode,
 		 uint64_t budget, uint64_t interval_ns, uint8_t pool,
 		 struct nl_ack *ack);
+int dq_nl_vm_set_max_stall(struct nl_sock *s, uint64_t id, uint64_t ns,
+			   struct nl_ack *ack);
 int dq_nl_vcpu_set(struct nl_sock *s, uint64_t vm_id, uint32_t index,
 		   bool share, uint64_t rate, struct nl_ack *ack);
 

@@ -161,7 +161,10 @@ static void uapi_layout(void **state)
 	assert_int_equal(offsetof(struct dirtyquota_vcpu_stats, bytes_interval),
 			 DIRTYQUOTA_VCPU_STATS_SIZE_VER1);
 	assert_int_equal(sizeof(struct dirtyquota_vcpu_stats), 72);
-	assert_int_equal(sizeof(struct dirtyquota_vm_config), 48);
+	assert_int_equal(offsetof(struct dirtyquota_vm_config, max_stall_ns),
+			 DIRTYQUOTA_VM_CONFIG_SIZE_VER1);
+	assert_int_equal(DIRTYQUOTA_VM_CONFIG_SIZE_VER1, 48);
+	assert_int_equal(sizeof(struct dirtyquota_vm_config), 56);
 	assert_int_equal(sizeof(struct dirtyquota_vcpu_quota), 16);
 	assert_int_equal(sizeof(struct dirtyquota_wait), 8);
 	assert_int_equal(sizeof(struct dirtyquota_version), 16);

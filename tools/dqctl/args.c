@@ -225,36 +225,13 @@ static int no_opt(void *p, int c, const char *arg, char *err)
 	return DQ_ARGS_OK;
 }
 
-/* One "KEY VALUE" pair of set. */
-static int set_pair(struct dq_vm_set *s, const char *key, const char *val,
-		    char *err)
+/* The value of setting @attr of set; range checks are the kernel's. */
+static int set_value(struct dq_vm_set *s, int attr, const char *val,
+		     char *err)
 {
-	static const struct {
-		const char *key;
-		int attr;
-	} keys[] = {
-		{ "mode", DIRTYQUOTA_A_VM_MODE },
-		{ "budget", DIRTYQUOTA_A_VM_BUDGET },
-		{ "interval", DIRTYQUOTA_A_VM_INTERVAL_NS },
-		{ "pool", DIRTYQUOTA_A_VM_POOL },
-	};
-	size_t i;
 	int e;
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (!strcmp(key, keys[i].key))
-			break;
-	if (i == sizeof(keys) / sizeof(keys[0]))
-		return dq_args_fail(err, DQ_ARGS_USAGE,
-				    "unknown setting '%s'", key);
-	if (!val)
-		return dq_args_fail(err, DQ_ARGS_USAGE,
-				    "%s needs a value", key);
-	if (DQ_HAS(s, keys[i].attr))
-		return dq_args_fail(err, DQ_ARGS_USAGE, "%s given twice", key);
-	s->has |= DQ_BIT(keys[i].attr);
-
-	switch (keys[i].attr) {
+	switch (attr) {
 	case DIRTYQUOTA_A_VM_MODE:
 		if (dq_mode_parse(val, &s->mode))
 			return dq_args_fail(err, DQ_ARGS_BAD,
@@ -268,6 +245,9 @@ static int set_pair(struct dq_vm_set *s, const char *key, const char *val,
 	case DIRTYQUOTA_A_VM_INTERVAL_NS:
 		e = dq_parse_duration(val, &s->interval_ns);
 		return e ? bad_value(err, "interval", val, e, "10ms") : 0;
+	case DIRTYQUOTA_A_VM_MAX_STALL_NS:
+		e = dq_parse_duration(val, &s->max_stall_ns);
+		return e ? bad_value(err, "max-stall", val, e, "100ms") : 0;
 	default:
 		if (strcmp(val, "on") && strcmp(val, "off"))
 			return dq_args_fail(err, DQ_ARGS_BAD,
@@ -275,6 +255,37 @@ static int set_pair(struct dq_vm_set *s, const char *key, const char *val,
 		s->pool = !strcmp(val, "on");
 		return DQ_ARGS_OK;
 	}
+}
+
+/* One "KEY VALUE" pair of set. */
+static int set_pair(struct dq_vm_set *s, const char *key, const char *val,
+		    char *err)
+{
+	static const struct {
+		const char *key;
+		int attr;
+	} keys[] = {
+		{ "mode", DIRTYQUOTA_A_VM_MODE },
+		{ "budget", DIRTYQUOTA_A_VM_BUDGET },
+		{ "interval", DIRTYQUOTA_A_VM_INTERVAL_NS },
+		{ "pool", DIRTYQUOTA_A_VM_POOL },
+		{ "max-stall", DIRTYQUOTA_A_VM_MAX_STALL_NS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i].key))
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0]))
+		return dq_args_fail(err, DQ_ARGS_USAGE,
+				    "unknown setting '%s'", key);
+	if (!val)
+		return dq_args_fail(err, DQ_ARGS_USAGE,
+				    "%s needs a value", key);
+	if (DQ_HAS(s, keys[i].attr))
+		return dq_args_fail(err, DQ_ARGS_USAGE, "%s given twice", key);
+	s->has |= DQ_BIT(keys[i].attr);
+	return set_value(s, keys[i].attr, val, err);
 }
 
 int dq_parse_set(int argc, char **argv, struct dq_set_args *a, char *err)

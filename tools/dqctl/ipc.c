@@ -308,6 +308,9 @@ int dq_ipc_set_vm(struct dq_ipc *ipc, const struct dq_vm_set *req)
 				   req->interval_ns);
 	if (DQ_HAS(req, DIRTYQUOTA_A_VM_POOL))
 		err |= nla_put_u8(msg, DIRTYQUOTA_A_VM_POOL, req->pool);
+	if (DQ_HAS(req, DIRTYQUOTA_A_VM_MAX_STALL_NS))
+		err |= nla_put_u64(msg, DIRTYQUOTA_A_VM_MAX_STALL_NS,
+				   req->max_stall_ns);
 	return send_do(ipc, msg, err, dq_vm_attr_name);
 }
 

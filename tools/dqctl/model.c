@@ -34,6 +34,7 @@ static const char * const vm_attrs[] = {
 	[DIRTYQUOTA_A_VM_ATTACHED] = "attached",
 	[DIRTYQUOTA_A_VM_EXIT_ALLOWED] = "exit-allowed",
 	[DIRTYQUOTA_A_VM_DIRTY_LOGGING] = "dirty-logging",
+	[DIRTYQUOTA_A_VM_MAX_STALL_NS] = "max-stall-ns",
 };
 
 static const char * const vcpu_attrs[] = {

@@ -53,6 +53,7 @@ struct dq_vm {
 	bool attached;
 	bool exit_allowed;
 	bool dirty_logging;
+	uint64_t max_stall_ns;
 
 	/* Not from the kernel: filled in by dqctl. */
 	char name[128];			/* QEMU's -name, or "" */
@@ -75,6 +76,7 @@ struct dq_vm_set {
 	uint64_t budget;
 	uint64_t interval_ns;
 	bool pool;
+	uint64_t max_stall_ns;
 };
 
 /* A VCPU_SET request: either @share, or @rate. */

@@ -52,6 +52,7 @@ static const struct field vm_fields[DIRTYQUOTA_A_VM_MAX + 1] = {
 	[DIRTYQUOTA_A_VM_ATTACHED] = VM(F_BOOL, attached),
 	[DIRTYQUOTA_A_VM_EXIT_ALLOWED] = VM(F_BOOL, exit_allowed),
 	[DIRTYQUOTA_A_VM_DIRTY_LOGGING] = VM(F_BOOL, dirty_logging),
+	[DIRTYQUOTA_A_VM_MAX_STALL_NS] = VM(F_U64, max_stall_ns),
 };
 
 static const struct field vcpu_fields[DIRTYQUOTA_A_VCPU_MAX + 1] = {

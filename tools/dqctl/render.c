@@ -56,10 +56,32 @@ static const char *mode_str(char *buf, uint32_t mode)
 	return buf;
 }
 
-static void show_vm_header(FILE *f, const struct dq_vm *vm)
+/* The settings of a VM: mode, budget, interval, max-stall, pool. */
+static void show_vm_settings(FILE *f, const struct dq_vm *vm)
 {
 	struct line l = { .len = 0 };
 	char a[DQ_FMT_LEN], b[DQ_FMT_LEN];
+
+	if (VM_HAS(vm, MODE))
+		add(&l, "mode %s", mode_str(a, vm->mode));
+	if (VM_HAS(vm, BUDGET))
+		add(&l, "budget %s", dq_fmt_rate(a, vm->budget));
+	if (VM_HAS(vm, INTERVAL_NS))
+		add(&l, "interval %s", dq_fmt_duration(a, vm->interval_ns));
+	if (VM_HAS(vm, MAX_STALL_NS))
+		add(&l, "max-stall %s", dq_fmt_duration(a, vm->max_stall_ns));
+	if (VM_HAS(vm, POOL) && vm->pool && vm->pool_cap)
+		add(&l, "pool on (%s of %s)", dq_fmt_size(a, vm->pool_level),
+		    dq_fmt_size(b, vm->pool_cap));
+	else if (VM_HAS(vm, POOL))
+		add(&l, "pool %s", vm->pool ? "on" : "off");
+	print_line(f, &l);
+}
+
+static void show_vm_header(FILE *f, const struct dq_vm *vm)
+{
+	struct line l = { .len = 0 };
+	char a[DQ_FMT_LEN];
 
 	fprintf(f, "vm %llu%s%s\n", (unsigned long long)vm->id,
 		vm->name[0] ? ": " : "", vm->name);
@@ -71,20 +93,7 @@ static void show_vm_header(FILE *f, const struct dq_vm *vm)
 	if (VM_HAS(vm, NR_VCPUS))
 		add(&l, "%u vCPU%s", vm->nr_vcpus, vm->nr_vcpus == 1 ? "" : "s");
 	print_line(f, &l);
-
-	memset(&l, 0, sizeof(l));
-	if (VM_HAS(vm, MODE))
-		add(&l, "mode %s", mode_str(a, vm->mode));
-	if (VM_HAS(vm, BUDGET))
-		add(&l, "budget %s", dq_fmt_rate(a, vm->budget));
-	if (VM_HAS(vm, INTERVAL_NS))
-		add(&l, "interval %s", dq_fmt_duration(a, vm->interval_ns));
-	if (VM_HAS(vm, POOL) && vm->pool && vm->pool_cap)
-		add(&l, "pool on (%s of %s)", dq_fmt_size(a, vm->pool_level),
-		    dq_fmt_size(b, vm->pool_cap));
-	else if (VM_HAS(vm, POOL))
-		add(&l, "pool %s", vm->pool ? "on" : "off");
-	print_line(f, &l);
+	show_vm_settings(f, vm);
 
 	memset(&l, 0, sizeof(l));
 	if (VM_HAS(vm, BYTES_DIRTIED))
@@ -254,6 +263,8 @@ static void json_vm_members(struct dq_json *j, const struct dq_vm *vm,
 		dq_json_limit(j, "budget", vm->budget);
 	if (VM_HAS(vm, INTERVAL_NS))
 		dq_json_u64(j, "interval_ns", vm->interval_ns);
+	if (VM_HAS(vm, MAX_STALL_NS))
+		dq_json_u64(j, "max_stall_ns", vm->max_stall_ns);
 	if (VM_HAS(vm, POOL))
 		dq_json_bool(j, "pool", vm->pool);
 	if (VM_HAS(vm, POOL_LEVEL))

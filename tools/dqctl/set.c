@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dqctl set VM [mode M] [budget RATE] [interval DURATION] [pool on|off]
+ *              [max-stall DURATION]
  */
 #include "args.h"
 #include "commands.h"
@@ -9,6 +10,7 @@
 const char dq_help_set[] =
 "Usage: dqctl set VM [mode observe|sleep|exit] [budget RATE|unlimited]\n"
 "                    [interval DURATION] [pool on|off]\n"
+"                    [max-stall DURATION]\n"
 "\n"
 "Changes the quota settings of a VM, all at once; at least one of them.\n"
 "Needs CAP_NET_ADMIN.\n"
@@ -19,6 +21,9 @@ const char dq_help_set[] =
 "             1Gbit/s, ... or unlimited\n"
 "  interval   the quota interval: 10ms, 500us, 0.1s (1 ms to 1 s)\n"
 "  pool       whether unused equal shares go to a common pool\n"
+"  max-stall  the longest a vCPU is held at once: 100ms (the default), 1s,\n"
+"             ... (1 ms to 10 s); then it lets at least one page through, so\n"
+"             a held vCPU dirties at least 4 KiB per max-stall\n"
 "\n"
 "VM is as in 'dqctl show'.  K, M, G are powers of 1024, like KiB, MiB, GiB;\n"
 "kB, MB, GB are powers of 1000; kbit, Mbit, Gbit count bits.\n";

@@ -115,9 +115,21 @@
  *	@pool_level, @pool_cap: out only.
  *	A vCPU that goes over its quota by a page carries that excess into the
  *	next interval, so long-run rates hold even for quotas of a few pages.
+ *	@max_stall_ns: the longest a vCPU is held at once, from
+ *	DIRTYQUOTA_MAX_STALL_MIN_NS to DIRTYQUOTA_MAX_STALL_MAX_NS (1 ms to
+ *	10 s, default 100 ms).  A vCPU held that long enters the guest at
+ *	least once, letting at least one page through, even at rate 0 or
+ *	while it owes quota; what it dirties is still counted and paid back
+ *	from later quota.  So a held vCPU dirties at least 4 KiB per
+ *	max-stall: that is the floor of any rate or budget, and rates above
+ *	it hold.  In exit mode the bound applies to the exit: KVM_RUN after a
+ *	stop of max-stall enters the guest, and DIRTYQUOTA_IOC_WAIT returns
+ *	after at most what is left of it.  @max_stall_ns came after the
+ *	first version of the struct (DIRTYQUOTA_VM_CONFIG_SIZE_VER1 bytes),
+ *	which keeps working: GET_VM leaves the field out.
  *	Errors: ENOTCONN, ENODEV, EINVAL (unknown @set bit or mode, @pool not
- *	0 or 1), ERANGE (@interval_ns out of range), EPERM (exit mode without
- *	DIRTYQUOTA_ATTACH_F_EXIT).
+ *	0 or 1), ERANGE (@interval_ns or @max_stall_ns out of range), EPERM
+ *	(exit mode without DIRTYQUOTA_ATTACH_F_EXIT).
  *
  * DIRTYQUOTA_IOC_SET_VCPU_QUOTA (struct dirtyquota_vcpu_quota, in)
  *	Gives vCPU @vcpu_index its own @rate in bytes per second (0: it may
@@ -129,7 +141,8 @@
  *
  * DIRTYQUOTA_IOC_WAIT (struct dirtyquota_wait, in)
  *	For exit mode: sleeps, as sleep mode does, until vCPU @vcpu_index may
- *	dirty memory again; returns at once if it may.
+ *	dirty memory again, or for what is left of the VM's max-stall (see
+ *	SET_VM); returns at once if it may.
  *	Errors: ENOTCONN, ENODEV, EINVAL, ENOENT, EINTR (a signal arrived).
  *
  * Generic netlink family "dirtyquota"
@@ -168,6 +181,7 @@
  *	NR_VCPUS (u32); MODE (u32, enum dirtyquota_mode); BUDGET (u64,
  *	  bytes/s, or DIRTYQUOTA_UNLIMITED); INTERVAL_NS (u64); POOL (u8: 1
  *	  on, 0 off); POOL_LEVEL, POOL_CAP (u64, bytes; 0 in observe mode);
+ *	MAX_STALL_NS (u64);
  *	BYTES_DIRTIED (u64): sum over its vCPUs; BYTES_UNATTRIBUTED (u64);
  *	ATTACHED (u8): a /dev/dirtyquota file is attached; EXIT_ALLOWED
  *	  (u8): it asked for DIRTYQUOTA_ATTACH_F_EXIT; DIRTY_LOGGING (u8):
@@ -193,11 +207,11 @@
  *
  * DIRTYQUOTA_CMD_VM_SET (CAP_NET_ADMIN)
  *	DIRTYQUOTA_A_VM_ID (required) and at least one of MODE, BUDGET,
- *	INTERVAL_NS, POOL, with the meaning and effect of
+ *	INTERVAL_NS, POOL, MAX_STALL_NS, with the meaning and effect of
  *	DIRTYQUOTA_IOC_SET_VM.  Errors: ENOENT (no such VM), ENODEV (the VM
- *	is being destroyed), EINVAL (nothing to set), ERANGE (MODE, POOL or
- *	INTERVAL_NS out of range), EPERM (exit mode, and the attached VMM did
- *	not ask for it).
+ *	is being destroyed), EINVAL (nothing to set), ERANGE (MODE, POOL,
+ *	INTERVAL_NS or MAX_STALL_NS out of range), EPERM (exit mode, and the
+ *	attached VMM did not ask for it).
  *
  * DIRTYQUOTA_CMD_VCPU_SET (CAP_NET_ADMIN)
  *	DIRTYQUOTA_A_VCPU_VM_ID, DIRTYQUOTA_A_VCPU_INDEX (required) and
@@ -250,6 +264,8 @@ struct dirtyquota_exit {
 #define DIRTYQUOTA_INTERVAL_MIN_NS	1000000ULL
 #define DIRTYQUOTA_INTERVAL_MAX_NS	1000000000ULL
 #define DIRTYQUOTA_INTERVAL_DEFAULT_NS	10000000ULL
+#define DIRTYQUOTA_MAX_STALL_MIN_NS	1000000ULL
+#define DIRTYQUOTA_MAX_STALL_MAX_NS	10000000000ULL
 #define DIRTYQUOTA_MAX_STALL_DEFAULT_NS	100000000ULL
 
 enum dirtyquota_feature {
@@ -323,8 +339,10 @@ enum dirtyquota_cfg {
 	DIRTYQUOTA_CFG_BUDGET = 1 << 1,
 	DIRTYQUOTA_CFG_INTERVAL = 1 << 2,
 	DIRTYQUOTA_CFG_POOL = 1 << 3,
+	DIRTYQUOTA_CFG_MAX_STALL = 1 << 4,
 	__DIRTYQUOTA_CFG_ALL = DIRTYQUOTA_CFG_MODE | DIRTYQUOTA_CFG_BUDGET |
-			       DIRTYQUOTA_CFG_INTERVAL | DIRTYQUOTA_CFG_POOL,
+			       DIRTYQUOTA_CFG_INTERVAL | DIRTYQUOTA_CFG_POOL |
+			       DIRTYQUOTA_CFG_MAX_STALL,
 };
 
 struct dirtyquota_vm_config {
@@ -336,7 +354,10 @@ struct dirtyquota_vm_config {
 	__u32 reserved;
 	__u64 pool_level;	/* GET_VM: bytes in the pool */
 	__u64 pool_cap;		/* GET_VM: most bytes the pool holds */
+	__u64 max_stall_ns;	/* longest a vCPU is held at once */
 };
+
+#define DIRTYQUOTA_VM_CONFIG_SIZE_VER1	48	/* without @max_stall_ns */
 
 enum dirtyquota_vcpu_quota_flags {
 	DIRTYQUOTA_VCPU_QUOTA_F_SHARE = 1 << 0,
@@ -378,6 +399,7 @@ enum {
 	DIRTYQUOTA_A_VM_ATTACHED,
 	DIRTYQUOTA_A_VM_EXIT_ALLOWED,
 	DIRTYQUOTA_A_VM_DIRTY_LOGGING,
+	DIRTYQUOTA_A_VM_MAX_STALL_NS,
 
 	__DIRTYQUOTA_A_VM_MAX,
 	DIRTYQUOTA_A_VM_MAX = (__DIRTYQUOTA_A_VM_MAX - 1)

@@ -126,7 +126,8 @@ static void check_set(const struct argv *a, const struct dq_set_args *s)
 	const uint64_t known = DQ_BIT(DIRTYQUOTA_A_VM_MODE) |
 			       DQ_BIT(DIRTYQUOTA_A_VM_BUDGET) |
 			       DQ_BIT(DIRTYQUOTA_A_VM_INTERVAL_NS) |
-			       DQ_BIT(DIRTYQUOTA_A_VM_POOL);
+			       DQ_BIT(DIRTYQUOTA_A_VM_POOL) |
+			       DQ_BIT(DIRTYQUOTA_A_VM_MAX_STALL_NS);
 	const char *key, *val;
 	uint64_t v;
 	uint32_t mode;
@@ -150,6 +151,9 @@ static void check_set(const struct argv *a, const struct dq_set_args *s)
 		else if (!strcmp(key, "interval"))
 			FUZZ_ASSERT(!dq_parse_duration(val, &v) &&
 				    v == s->set.interval_ns, "'%s'", val);
+		else if (!strcmp(key, "max-stall"))
+			FUZZ_ASSERT(!dq_parse_duration(val, &v) &&
+				    v == s->set.max_stall_ns, "'%s'", val);
 		else
 			FUZZ_ASSERT(!strcmp(key, "pool") &&
 				    s->set.pool == !strcmp(val, "on") &&

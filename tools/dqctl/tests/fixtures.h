@@ -17,7 +17,8 @@
 		 VM_BIT(INTERVAL_NS) | VM_BIT(POOL) | VM_BIT(POOL_LEVEL) |    \
 		 VM_BIT(POOL_CAP) | VM_BIT(BYTES_DIRTIED) |		      \
 		 VM_BIT(BYTES_UNATTRIBUTED) | VM_BIT(ATTACHED) |	      \
-		 VM_BIT(EXIT_ALLOWED) | VM_BIT(DIRTY_LOGGING))
+		 VM_BIT(EXIT_ALLOWED) | VM_BIT(DIRTY_LOGGING) |		      \
+		 VM_BIT(MAX_STALL_NS))
 
 /* What a vCPU always has; then the quota counters outside observe mode. */
 #define VCPU_BASE (VCPU_BIT(VM_ID) | VCPU_BIT(INDEX) | VCPU_BIT(ID) |	      \
@@ -70,6 +71,7 @@ static void fx_vms(struct dq_vm *vms)
 	vms[0].attached = true;
 	vms[0].exit_allowed = true;
 	vms[0].dirty_logging = true;
+	vms[0].max_stall_ns = 50000000;
 	vms[0].vcpus = fx_vcpus1;
 	vms[0].nr_vcpu_entries = 4;
 
@@ -82,6 +84,7 @@ static void fx_vms(struct dq_vm *vms)
 	vms[1].budget = DIRTYQUOTA_UNLIMITED;
 	vms[1].interval_ns = 10000000;
 	vms[1].pool = true;
+	vms[1].max_stall_ns = 100000000;
 	vms[1].bytes_dirtied = 999;
 	vms[1].vcpus = fx_vcpus2;
 	vms[1].nr_vcpu_entries = 1;

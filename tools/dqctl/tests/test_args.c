@@ -26,14 +26,17 @@ static void set_all(void **state)
 
 	assert_int_equal(PARSE(dq_parse_set, &a, "guest1", "mode", "sleep",
 			       "budget", "100MiB/s", "interval", "10ms",
-			       "pool", "off"), DQ_ARGS_OK);
+			       "pool", "off", "max-stall", "250ms"),
+			 DQ_ARGS_OK);
 	assert_string_equal(a.vm, "guest1");
-	assert_true(HAS(&a.set, MODE) && HAS(&a.set, BUDGET) &&
-		    HAS(&a.set, INTERVAL_NS) && HAS(&a.set, POOL));
+	assert_int_equal(a.set.has, DQ_BIT(VMA(MODE)) | DQ_BIT(VMA(BUDGET)) |
+			 DQ_BIT(VMA(INTERVAL_NS)) | DQ_BIT(VMA(POOL)) |
+			 DQ_BIT(VMA(MAX_STALL_NS)));
 	assert_int_equal(a.set.mode, DIRTYQUOTA_MODE_SLEEP);
 	assert_int_equal(a.set.budget, 100 * 1024 * 1024);
 	assert_int_equal(a.set.interval_ns, 10000000);
 	assert_false(a.set.pool);
+	assert_int_equal(a.set.max_stall_ns, 250000000);
 	assert_int_equal(a.set.id, 0);
 }
 
@@ -58,6 +61,63 @@ static void set_one(void **state)
 	assert_int_equal(PARSE(dq_parse_set, &a, "7", "interval", "5s"),
 			 DQ_ARGS_OK);
 	assert_int_equal(a.set.interval_ns, 5000000000ULL);
+}
+
+/* max-stall takes a duration as interval does; its range is the kernel's. */
+static void set_max_stall(void **state)
+{
+	static const struct {
+		char *val;
+		uint64_t ns;
+	} ok[] = {
+		{ "100ms", 100000000 }, { "1ms", 1000000 }, { "10s", 10000000000ULL },
+		{ "10", 10000000000ULL }, { "0.5", 500000000 }, { "1500us", 1500000 },
+		{ "2.5ms", 2500000 }, { "999999ns", 999999 }, { "11s", 11000000000ULL },
+		{ "0", 0 },
+	};
+	struct dq_set_args a;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(PARSE(dq_parse_set, &a, "vm", "max-stall",
+				       ok[i].val), DQ_ARGS_OK);
+		assert_int_equal(a.set.has, DQ_BIT(VMA(MAX_STALL_NS)));
+		assert_int_equal(a.set.max_stall_ns, ok[i].ns);
+	}
+	/* With others, in any order. */
+	assert_int_equal(PARSE(dq_parse_set, &a, "vm", "max-stall", "20ms",
+			       "mode", "sleep"), DQ_ARGS_OK);
+	assert_int_equal(a.set.has, DQ_BIT(VMA(MAX_STALL_NS)) |
+			 DQ_BIT(VMA(MODE)));
+	assert_int_equal(a.set.max_stall_ns, 20000000);
+	assert_int_equal(a.set.mode, DIRTYQUOTA_MODE_SLEEP);
+}
+
+static void set_max_stall_errors(void **state)
+{
+	struct dq_set_args a;
+
+	assert_int_equal(PARSE(dq_parse_set, &a, "vm", "max-stall"),
+			 DQ_ARGS_USAGE);
+	assert_string_equal(err, "max-stall needs a value");
+	assert_int_equal(PARSE(dq_parse_set, &a, "vm", "max-stall", "1s",
+			       "max-stall", "2s"), DQ_ARGS_USAGE);
+	assert_string_equal(err, "max-stall given twice");
+	assert_int_equal(PARSE(dq_parse_set, &a, "vm", "maxstall", "1s"),
+			 DQ_ARGS_USAGE);
+	assert_string_equal(err, "unknown setting 'maxstall'");
+	assert_int_equal(PARSE(dq_parse_set, &a, "vm", "max-stall", "soon"),
+			 DQ_ARGS_BAD);
+	assert_string_equal(err, "invalid max-stall 'soon' (like 100ms)");
+	assert_int_equal(PARSE(dq_parse_set, &a, "vm", "max-stall", "100 ms"),
+			 DQ_ARGS_BAD);
+	assert_string_equal(err, "invalid max-stall '100 ms' (like 100ms)");
+	assert_int_equal(PARSE(dq_parse_set, &a, "vm", "max-stall", "100MiB"),
+			 DQ_ARGS_BAD);
+	assert_string_equal(err, "invalid max-stall '100MiB' (like 100ms)");
+	assert_int_equal(PARSE(dq_parse_set, &a, "vm", "max-stall",
+			       "99999999999999999999"), DQ_ARGS_BAD);
+	assert_string_equal(err, "max-stall '99999999999999999999' is too large");
 }
 
 static void set_usage_errors(void **state)
@@ -272,6 +332,8 @@ int main(void)
 		cmocka_unit_test(set_one),
 		cmocka_unit_test(set_usage_errors),
 		cmocka_unit_test(set_bad_values),
+		cmocka_unit_test(set_max_stall),
+		cmocka_unit_test(set_max_stall_errors),
 		cmocka_unit_test(help_anywhere),
 		cmocka_unit_test(setquota),
 		cmocka_unit_test(setquota_errors),
