@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dq_util.h"
@@ -47,6 +48,9 @@ static void test_exit_mode(void)
 			    DIRTYQUOTA_CFG_POOL, DIRTYQUOTA_MODE_EXIT, 0,
 			    1000 * MS, 0), "set exit mode: %s", strerror(errno));
 	TEST_ASSERT(!dq_rate(&t, 0, 0, q), "set rate");
+	/* Longer than an interval: WAIT ends with the interval, not the bound. */
+	TEST_ASSERT(!dq_set_max_stall(&t, 10000 * MS), "max-stall: %s",
+		    strerror(errno));
 
 	r = _vcpu_run(t.vcpu[0]);
 	TEST_ASSERT(!r && run->exit_reason == KVM_EXIT_DIRTY_QUOTA_FULL,
@@ -77,9 +81,52 @@ static void test_exit_mode(void)
 	TEST_ASSERT(t.progress[0] == 20 && dirtied(&t, 0) == 21 * PG,
 		    "second exit after %lu pages written, %lu recorded; expected 20 and 21",
 		    t.progress[0], (uint64_t)(dirtied(&t, 0) / PG));
-	/* Two exits, one WAIT that slept, the last exit. */
-	TEST_ASSERT(dq_vcpu(&t, 0).stops == 4, "stops %llu, expected 4",
+	/* A stop counts once, however many exits and WAITs it takes. */
+	TEST_ASSERT(dq_vcpu(&t, 0).stops == 2, "stops %llu, expected 2",
 		    dq_vcpu(&t, 0).stops);
+	test_vm_free(&t);
+}
+
+/*
+ * At rate 0 a vCPU may dirty nothing, but no stop lasts longer than
+ * max-stall: WAIT returns when it has passed, and the next KVM_RUN lets
+ * the guest write one page before it is stopped again.
+ */
+static void test_max_stall(void)
+{
+	static const enum guest_kind kinds[] = { WRITE_ONCE_EACH };
+	struct test_vm t;
+	struct kvm_run *run;
+	uint64_t start, waited;
+	int r;
+
+	test_vm_create(&t, 1, 64, kinds, VM_MEM_SRC_ANONYMOUS, TV_LOG);
+	run = t.vcpu[0]->run;
+	TEST_ASSERT(!dq_attach(&t, DIRTYQUOTA_ATTACH_F_EXIT), "attach");
+	TEST_ASSERT(!dq_set(&t, DIRTYQUOTA_CFG_MODE | DIRTYQUOTA_CFG_POOL,
+			    DIRTYQUOTA_MODE_EXIT, 0, 0, 0), "exit mode");
+	TEST_ASSERT(!dq_set_max_stall(&t, 200 * MS), "max-stall 200 ms");
+	TEST_ASSERT(!dq_rate(&t, 0, 0, 0), "rate 0");
+
+	r = _vcpu_run(t.vcpu[0]);
+	TEST_ASSERT(!r && run->exit_reason == KVM_EXIT_DIRTY_QUOTA_FULL &&
+		    t.progress[0] == 0 && dq_exit(run)->wait_ns <= 200 * MS,
+		    "first exit: reason %u progress %lu wait_ns %llu",
+		    run->exit_reason, t.progress[0], dq_exit(run)->wait_ns);
+	start = now_ns();
+	TEST_ASSERT(!ioctl(t.dq, DIRTYQUOTA_IOC_WAIT,
+			   &(struct dirtyquota_wait){ .vcpu_index = 0 }),
+		    "WAIT: %s", strerror(errno));
+	waited = now_ns() - start;
+	TEST_ASSERT(waited < 5000 * MS, "WAIT at rate 0 slept %lu ms",
+		    (unsigned long)(waited / MS));
+	r = _vcpu_run(t.vcpu[0]);
+	TEST_ASSERT(!r && run->exit_reason == KVM_EXIT_DIRTY_QUOTA_FULL &&
+		    t.progress[0] == 1,
+		    "after max-stall: reason %u, %lu pages written, expected 1",
+		    run->exit_reason, t.progress[0]);
+	ksft_print_msg("WAIT returned after %lu ms (max-stall 200 ms)\n",
+		       (unsigned long)(waited / MS));
 	test_vm_free(&t);
 }
 
@@ -379,6 +426,7 @@ static void test_huge_pages(void)
 
 static const struct dq_scenario tests[] = {
 	{ "exit mode stops after the crossing page", test_exit_mode },
+	{ "max-stall ends every stop, even at rate 0", test_max_stall },
 	{ "sleep mode holds a rate", test_sleep_rate },
 	{ "the pool feeds the writer, compute vCPUs run free", test_pool },
 	{ "signals and killed VMMs", test_signals },

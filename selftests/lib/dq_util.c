@@ -165,6 +165,15 @@ int dq_set(struct test_vm *t, uint32_t set, uint32_t mode, uint64_t budget,
 	return ioctl(t->dq, DIRTYQUOTA_IOC_SET_VM, &c);
 }
 
+int dq_set_max_stall(struct test_vm *t, uint64_t ns)
+{
+	struct dirtyquota_vm_config c = {
+		.set = DIRTYQUOTA_CFG_MAX_STALL, .max_stall_ns = ns,
+	};
+
+	return ioctl(t->dq, DIRTYQUOTA_IOC_SET_VM, &c);
+}
+
 int dq_rate(struct test_vm *t, uint32_t idx, uint32_t flags, uint64_t rate)
 {
 	struct dirtyquota_vcpu_quota q = {

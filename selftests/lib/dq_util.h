@@ -93,6 +93,7 @@ void test_vm_set_count(struct test_vm *t, int idx, uint64_t pages);
 int dq_attach(struct test_vm *t, uint32_t flags);
 int dq_set(struct test_vm *t, uint32_t set, uint32_t mode, uint64_t budget,
 	   uint64_t interval_ns, uint32_t pool);
+int dq_set_max_stall(struct test_vm *t, uint64_t ns);
 int dq_rate(struct test_vm *t, uint32_t idx, uint32_t flags, uint64_t rate);
 struct dirtyquota_vcpu_stats dq_vcpu(struct test_vm *t, int idx);
 struct dirtyquota_stats dq_stats(struct test_vm *t,
