@@ -130,10 +130,14 @@ static void halt_vm_create(struct halt_vm *h, int nr_vcpus, enum log_kind log)
 	h->log = log;
 	test_vm_create_code(&h->t, nr_vcpus, 1, halter_code,
 			    VM_MEM_SRC_ANONYMOUS, flags);
+#ifdef DQ_INIT_DESCRIPTOR_TABLES
 	vm_init_descriptor_tables(h->t.vm);
+#endif
 	vm_install_exception_handler(h->t.vm, TIMER_VECTOR, timer_handler);
 	for (i = 0; i < nr_vcpus; i++) {
+#ifdef DQ_INIT_DESCRIPTOR_TABLES
 		vcpu_init_descriptor_tables(h->t.vcpu[i]);
+#endif
 		vcpu_args_set(h->t.vcpu[i], 1, i);
 		h->st[i] = addr_gpa2hva(h->t.vm, TEST_GPA + i * PG);
 	}
