@@ -35,15 +35,23 @@ static atomic64_t dq_last_id;
 static atomic_t dq_live_vms, dq_live_vcpus;
 static struct dentry *dq_debugfs;
 
-/* The quota of @dv's current interval, pool draws not included. */
-static u64 dq_vcpu_quota(struct dq_vm *vm, struct dq_vcpu *dv)
+/* What the quotas of the VM's vCPUs follow; the caller holds vm->qlock. */
+static struct dq_budget dq_vm_budget(struct dq_vm *vm)
 {
-	struct dq_budget b = {
+	return (struct dq_budget) {
 		.rate = vm->cfg.budget,
 		.interval_ns = vm->cfg.interval_ns,
 		.nr_vcpus = vm->nr_vcpus,
 		.nr_own = vm->nr_own,
+		.pool = vm->cfg.pool ? &vm->pool : NULL,
+		.pool_cap = vm->pool_cap,
 	};
+}
+
+/* The quota of @dv's current interval, pool draws not included. */
+static u64 dq_vcpu_quota(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	struct dq_budget b = dq_vm_budget(vm);
 
 	if (vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE)
 		return DQ_UNLIMITED;
@@ -63,14 +71,7 @@ static u64 dq_next_interval(struct dq_vm *vm)
 /* Ends the intervals that have passed; the caller holds vm->qlock. */
 static void dq_vm_roll(struct dq_vm *vm, u64 now)
 {
-	struct dq_budget b = {
-		.rate = vm->cfg.budget,
-		.interval_ns = vm->cfg.interval_ns,
-		.nr_vcpus = vm->nr_vcpus,
-		.nr_own = vm->nr_own,
-		.pool = vm->cfg.pool ? &vm->pool : NULL,
-		.pool_cap = vm->pool_cap,
-	};
+	struct dq_budget b = dq_vm_budget(vm);
 	struct dq_vcpu *dv;
 	unsigned long i;
 	u64 k;
@@ -227,10 +228,15 @@ static int dq_vcpu_sleep(struct dq_vm *vm, struct dq_vcpu *dv,
 	return r == -ERESTARTSYS ? -EINTR : 0;
 }
 
-/* When the current stop of the vCPU ends at the latest. */
+/*
+ * When the vCPU's current stop ends at the latest; for DIRTYQUOTA_IOC_WAIT
+ * before the vCPU itself was stopped, a stop that begins now.
+ */
 static u64 dq_vcpu_deadline(struct dq_vm *vm, struct dq_vcpu *dv)
 {
-	return READ_ONCE(dv->stall_start) + READ_ONCE(vm->cfg.max_stall_ns);
+	u64 start = READ_ONCE(dv->stall_start) ?: ktime_get_ns();
+
+	return start + READ_ONCE(vm->cfg.max_stall_ns);
 }
 
 static void dq_vcpu_fill_exit(struct dq_vm *vm, struct dq_vcpu *dv,
@@ -711,14 +717,6 @@ int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
 	return r;
 }
 
-/* The stop the VMM waits for began when the vCPU exited, or begins now. */
-static u64 dq_vcpu_wait_deadline(struct dq_vm *vm, struct dq_vcpu *dv)
-{
-	u64 start = READ_ONCE(dv->stall_start) ?: ktime_get_ns();
-
-	return start + READ_ONCE(vm->cfg.max_stall_ns);
-}
-
 /* For exit mode: sleep as sleep mode would, from the VMM's own call. */
 int dq_vcpu_wait(struct dq_vm *vm, u32 index)
 {
@@ -734,7 +732,7 @@ int dq_vcpu_wait(struct dq_vm *vm, u32 index)
 	if (!dv)
 		r = -ENOENT;
 	else if (!dq_vcpu_may_go(vm, dv, kvm))
-		r = dq_vcpu_sleep(vm, dv, kvm, dq_vcpu_wait_deadline(vm, dv));
+		r = dq_vcpu_sleep(vm, dv, kvm, dq_vcpu_deadline(vm, dv));
 	kvm_put_kvm(kvm);
 	return r;
 }
