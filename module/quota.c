@@ -85,8 +85,11 @@ void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
  * A vCPU that was over its threshold wanted more: it keeps @missed, so
  * that a late timer does not lower its rate; what it owes beyond that
  * stays debt.  A vCPU that was not over returns what it left of the last
- * interval; older quota was returned before, or the intervals passed
- * unrolled and it was not needed.
+ * interval and @missed, all of which it did not use: a late timer must
+ * not lower the rate of a vCPU that waits on the pool either (1 MiB/s
+ * over two vCPUs at 1 ms, one idle, rolled 2-3 intervals late under
+ * emulation, gave the other 0.6 MiB/s).  The pool's cap bounds what that
+ * can add up to.
  */
 u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
 {
@@ -100,9 +103,7 @@ u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
 		q->base = dq_sat_add(q->threshold, missed);
 		unused = 0;
 	} else {
-		unused = q->threshold - total;
-		if (missed)
-			unused = min(dq_sat_add(unused, missed), quota);
+		unused = dq_sat_add(q->threshold - total, missed);
 		q->base = total;
 	}
 	q->quota = quota;

@@ -19,7 +19,7 @@
  * far.  At the end of an interval:
  *
  * - quota a vCPU did not use goes to the VM's pool (if on), up to its cap of
- *   one interval's worth of the VM budget;
+ *   one interval's worth of the VM budget, at least a page;
  * - a vCPU that went over carries the excess into the next interval as debt,
  *   so that the page that crosses the quota is paid for, and long-run rates
  *   stay exact even when a quota is a few pages;

@@ -109,8 +109,8 @@
  *	share that runs out takes from the pool, first come first served,
  *	before it is stopped; a change of settings within an interval keeps
  *	what the vCPUs drew in it.  The pool holds at most one interval's
- *	worth of the budget (@pool_cap), however late an interval ends, so
- *	idle time cannot turn into a burst.  vCPUs with their own rate
+ *	worth of the budget, and at least a page (@pool_cap), however late an
+ *	interval ends, so idle time cannot turn into a burst.  vCPUs with their own rate
  *	neither feed nor draw from the pool.
  *	@pool_level, @pool_cap: out only.
  *	A vCPU that goes over its quota by a page carries that excess into the
