@@ -9,8 +9,10 @@
  * the accuracy figures belong to `make bench`.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -275,6 +277,105 @@ static void test_signals(void)
 		    "the killed VMM did not exit");
 }
 
+static uint64_t voluntary_switches(void)
+{
+	char path[300], line[128];
+	uint64_t n = 0;
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+
+	dir = opendir("/proc/self/task");
+	TEST_ASSERT(dir, "/proc/self/task: %s", strerror(errno));
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status",
+			 d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "voluntary_ctxt_switches:", 24))
+				n += strtoull(line + 24, NULL, 10);
+		fclose(f);
+	}
+	closedir(dir);
+	return n;
+}
+
+struct waiter {
+	struct test_vm *t;
+	int r;
+	uint64_t ns;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+	uint64_t t0 = now_ns();
+
+	w->r = ioctl(w->t->dq, DIRTYQUOTA_IOC_WAIT,
+		     &(struct dirtyquota_wait){ .vcpu_index = 0 });
+	w->ns = now_ns() - t0;
+	return NULL;
+}
+
+/*
+ * Item 4 of the real-guests issue.  A vCPU held at rate 0 in sleep mode,
+ * at 1 ms intervals, with max-stall 10 s: the interval timer does not wake
+ * it (a woken vCPU would do a vcpu_load/vcpu_put and a context switch per
+ * interval: 1000 a second), and a DIRTYQUOTA_IOC_WAIT on it from another
+ * thread does not count its stop a second time in throttled_ns.
+ */
+static void test_held_quietly(void)
+{
+	static const enum guest_kind kinds[] = { WRITE_FOREVER };
+	struct waiter w = { .t = NULL };
+	uint64_t t0, held, sw0, sw1, throttled;
+	struct test_vm t;
+	pthread_t thread;
+
+	test_vm_create(&t, 1, 64, kinds, VM_MEM_SRC_ANONYMOUS, TV_LOG);
+	TEST_ASSERT(!dq_attach(&t, 0), "attach");
+	TEST_ASSERT(!dq_set(&t, DIRTYQUOTA_CFG_MODE | DIRTYQUOTA_CFG_INTERVAL,
+			    DIRTYQUOTA_MODE_SLEEP, 0, 1 * MS, 0), "sleep mode");
+	TEST_ASSERT(!dq_set_max_stall(&t, 10000 * MS), "max-stall 10 s");
+	TEST_ASSERT(!dq_rate(&t, 0, 0, 0), "rate 0");
+	t0 = now_ns();
+	start_vcpus(&t);
+	while (!(dq_vcpu(&t, 0).flags & DIRTYQUOTA_VCPU_F_STOPPED))
+		TEST_ASSERT(now_ns() - t0 < 30000 * MS, "vCPU 0 never stopped");
+
+	sw0 = voluntary_switches();
+	usleep(1000 * 1000);
+	sw1 = voluntary_switches();
+	ksft_print_msg("held at rate 0, 1 ms intervals: %lu voluntary context switches in 1 s\n",
+		       sw1 - sw0);
+	TEST_ASSERT(sw1 - sw0 < 50,
+		    "a vCPU held at rate 0 switched %lu times in 1 s (1000 intervals)",
+		    sw1 - sw0);
+
+	w.t = &t;
+	TEST_ASSERT(!pthread_create(&thread, NULL, wait_thread, &w), "thread");
+	usleep(1000 * 1000);
+	TEST_ASSERT(!dq_rate(&t, 0, 0, DIRTYQUOTA_UNLIMITED), "unlimited");
+	held = now_ns() - t0;
+	pthread_join(thread, NULL);
+	TEST_ASSERT(!w.r && w.ns >= 500 * MS,
+		    "WAIT: %d (%s) after %lu ms", w.r, strerror(errno),
+		    (unsigned long)(w.ns / MS));
+	throttled = dq_vcpu(&t, 0).throttled_ns;
+	ksft_print_msg("held %lu ms, WAIT slept %lu ms of it, throttled_ns %lu ms\n",
+		       (unsigned long)(held / MS), (unsigned long)(w.ns / MS),
+		       (unsigned long)(throttled / MS));
+	TEST_ASSERT(throttled <= held && throttled >= held / 2,
+		    "throttled_ns %lu ms for a vCPU held %lu ms",
+		    (unsigned long)(throttled / MS), (unsigned long)(held / MS));
+	stop_vcpus(&t);
+	test_vm_free(&t);
+}
+
 /* Exit mode only for a VMM that asked; modes switch safely under load. */
 static void test_mode_switches(void)
 {
@@ -430,6 +531,7 @@ static const struct dq_scenario tests[] = {
 	{ "sleep mode holds a rate", test_sleep_rate },
 	{ "the pool feeds the writer, compute vCPUs run free", test_pool },
 	{ "signals and killed VMMs", test_signals },
+	{ "a held vCPU is not woken each interval nor counted twice", test_held_quietly },
 	{ "exit mode needs consent; modes switch under load", test_mode_switches },
 	{ "bad input", test_bad_input },
 	{ "huge pages count per 4 KiB page", test_huge_pages },
