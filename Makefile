@@ -105,10 +105,13 @@ selftests: tools
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory style
+	@sandbox/qemu-bundle.sh --guest $(SELFTESTS)/guest-bare.elf \
+		--out $(BUILD)/qemu-bundle.cpio.gz
 	@sandbox/check.sh --image-dir $(IMAGE_DIR) \
 		--kvm-dir $(KVM_DIR)/arch/x86/kvm --module $(DQ_KO) \
 		--selftests $(SELFTESTS) --unit $(BUILD)/unit \
-		--unit $(BUILD)/dqctl/tests --out $(BUILD)/check-$(KERNEL_ABI)
+		--unit $(BUILD)/dqctl/tests --out $(BUILD)/check-$(KERNEL_ABI) \
+		--qemu-bundle $(BUILD)/qemu-bundle.cpio.gz
 
 # The debug kernel is built once per source and sandbox/debug.config; KVM
 # and dirtyquota.ko are built against it as for another kernel, named after

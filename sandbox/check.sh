@@ -6,10 +6,14 @@
 #
 #   sandbox/check.sh --image-dir DIR --kvm-dir DIR --module KO
 #                    --selftests DIR --unit DIR [--unit DIR...] --out DIR
+#                    [--qemu-bundle FILE]
+#
+# --qemu-bundle: stock QEMU and its guest for selftests/qemu_test
+# (sandbox/qemu-bundle.sh), appended to the sandbox's initramfs.
 
 set -euo pipefail
 
-units=()
+units=() bundle=()
 while (($#)); do
 	case $1 in
 	--image-dir) image=$2 ;;
@@ -18,6 +22,7 @@ while (($#)); do
 	--selftests) tests=$2 ;;
 	--unit) units+=("$2") ;;
 	--out) out=$2 ;;
+	--qemu-bundle) bundle=(--append "$2") ;;
 	*) echo "check: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -37,6 +42,6 @@ done
 
 echo "check: booting the sandbox ($(basename "$image"))"
 sandbox/mkinitramfs.sh --image-dir "$image" --kvm-dir "$kvm" \
-	--module "$module" --tests "$tests" --out "$out/initrd.gz"
+	--module "$module" --tests "$tests" --out "$out/initrd.gz" "${bundle[@]}"
 sandbox/run.sh --kernel "$(ls "$image"/boot/vmlinuz-*)" --initrd "$out/initrd.gz" \
 	--out "$out/sandbox" --host-counts "$passed,$failed,$skipped"

@@ -7,19 +7,22 @@
 #
 #   sandbox/mkinitramfs.sh --image-dir DIR --kvm-dir DIR [--module KO]
 #                          --tests DIR --out FILE [--modules-dir DIR]
+#                          [--append FILE]
 #
 # --image-dir: the unpacked Debian kernel image (boot/, lib/modules/)
 # --modules-dir: where irqbypass and ccp are instead, in the kernel tree's
 #              layout (a kernel's object tree; then --image-dir is not needed)
 # --kvm-dir:   where kvm.ko and kvm-amd.ko are
 # --tests:     copied to /tests; must hold a file "runlist" (see init)
+# --append:    a compressed cpio archive appended as it is (the kernel
+#              unpacks one after the other): sandbox/qemu-bundle.sh's
 
 set -euo pipefail
 
-usage() { sed -n '5,15s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '5,18s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 
-image= kvm= module= tests= out= mods=
+image= kvm= module= tests= out= mods= extra=
 while (($#)); do
 	case $1 in
 	--image-dir) image=$2; shift 2 ;;
@@ -28,6 +31,7 @@ while (($#)); do
 	--tests) tests=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--modules-dir) mods=$2; shift 2 ;;
+	--append) extra=$2; shift 2 ;;
 	-h|--help) usage 0 ;;
 	*) usage ;;
 	esac
@@ -60,3 +64,4 @@ cp "$kvm/kvm.ko" "$kvm/kvm-amd.ko" "$root/modules/"
 cp -r "$tests"/. "$root/tests/"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
+[[ -z $extra ]] || cat "$extra" >>"$out"
