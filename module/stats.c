@@ -42,32 +42,22 @@ void dq_stats_fill_vcpu(struct dirtyquota_vcpu_stats *e, u32 index, u32 id,
 
 void dq_rate_start(struct dq_rate *r, u64 now, u64 total)
 {
-	r->t0 = now;
-	r->t1 = now;
-	r->b0 = total;
-	r->b1 = total;
+	r->t = now;
+	r->b = total;
 }
 
 /*
- * Bytes per second of a counter that reads @total at @now, over the time
- * since the older sample: one to two windows when asked at least once a
- * window, longer otherwise.  Saturates instead of overflowing.
+ * Takes a sample of a counter that reads @total at @now; returns its rate
+ * in bytes per second since the previous sample, 0 if no time passed or
+ * the clock or the counter went back.  Saturates instead of overflowing.
  */
-u64 dq_rate_update(struct dq_rate *r, u64 now, u64 total, u64 window_ns)
+u64 dq_rate_sample(struct dq_rate *r, u64 now, u64 total)
 {
-	u64 bytes, ns;
+	u64 bytes = total - r->b, ns = now - r->t;
+	bool back = now < r->t || total < r->b;
 
-	if (now < r->t1 || total < r->b1)
-		dq_rate_start(r, now, total);
-	if (now - r->t1 >= window_ns) {
-		r->t0 = r->t1;
-		r->b0 = r->b1;
-		r->t1 = now;
-		r->b1 = total;
-	}
-	ns = now - r->t0;
-	bytes = total - r->b0;
-	if (!ns)
+	dq_rate_start(r, now, total);
+	if (back || !ns)
 		return 0;
 	if (bytes / ns >= DIRTYQUOTA_UNLIMITED / 1000000000ULL)
 		return DIRTYQUOTA_UNLIMITED;

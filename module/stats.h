@@ -10,12 +10,11 @@
 #define DQ_RATE_WINDOW_NS	1000000000ULL
 
 /*
- * A dirty rate estimate: two samples of a counter, the older at least one
- * window before the newer one once the window has passed.
+ * The last sample of a counter by the module's rate clock, which samples
+ * every vCPU once per DQ_RATE_WINDOW_NS whoever reads it.
  */
 struct dq_rate {
-	u64 t0, b0;
-	u64 t1, b1;
+	u64 t, b;
 };
 
 /* What the module knows of a vCPU at one moment. */
@@ -40,6 +39,6 @@ void dq_stats_fill_vcpu(struct dirtyquota_vcpu_stats *e, u32 index, u32 id,
 			const struct dq_vcpu_snapshot *s);
 
 void dq_rate_start(struct dq_rate *r, u64 now, u64 total);
-u64 dq_rate_update(struct dq_rate *r, u64 now, u64 total, u64 window_ns);
+u64 dq_rate_sample(struct dq_rate *r, u64 now, u64 total);
 
 #endif /* _DQ_STATS_H */

@@ -508,7 +508,7 @@ static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 	dv->count.bytes_dirtied = 0;
 	init_waitqueue_head(&dv->wq);
 	dq_quota_start(&dv->q, 0, DQ_UNLIMITED);
-	dq_rate_start(&dv->dirty_rate, ktime_get_ns(), 0);
+	dq_rate_start(&dv->rate_sample, ktime_get_ns(), 0);
 
 	if (xa_insert_bh(&vm->vcpus, dv->index, dv, GFP_KERNEL_ACCOUNT)) {
 		kfree(dv);
@@ -649,7 +649,7 @@ int dq_vm_configure(struct dq_vm *vm, u32 set, const struct dq_config *new,
 		r = -ENODEV;
 	} else if ((set & DIRTYQUOTA_CFG_MODE) &&
 		   new->mode == DIRTYQUOTA_MODE_EXIT && !vm->exit_allowed) {
-		*why = "exit mode needs a VMM attached with DIRTYQUOTA_ATTACH_F_EXIT";
+		*why = "this VMM does not handle dirty-quota exits (it did not attach with DIRTYQUOTA_ATTACH_F_EXIT): use sleep mode, which works with any VMM";
 		r = -EPERM;
 	} else {
 		dq_vm_apply(vm, set, new);
@@ -766,8 +766,7 @@ void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 	s->stops = dv->stops;
 	s->throttled_ns = dv->throttled_ns;
 	s->pool_drawn = dv->pool_drawn;
-	s->dirty_rate = dq_rate_update(&dv->dirty_rate, ktime_get_ns(),
-				       s->bytes_dirtied, DQ_RATE_WINDOW_NS);
+	s->dirty_rate = READ_ONCE(dv->dirty_rate);
 	if (!observe) {
 		s->bytes_interval = dq_quota_used(&dv->q, s->bytes_dirtied);
 		s->quota = dv->q.quota;
@@ -873,12 +872,54 @@ static int dq_objects_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(dq_objects);
 
+/*
+ * The rate clock: once a window, every vCPU's dirty rate over the window
+ * that just ended, so that what a reader sees does not depend on when
+ * others read.  dq_vms_lock keeps each VM, RCU each vCPU.
+ */
+static void dq_rate_tick(struct work_struct *work);
+static DECLARE_DELAYED_WORK(dq_rate_work, dq_rate_tick);
+
+static void dq_rate_tick(struct work_struct *work)
+{
+	u64 now = ktime_get_ns();
+	struct dq_vcpu *dv;
+	struct dq_vm *vm;
+	unsigned long i;
+
+	mutex_lock(&dq_vms_lock);
+	list_for_each_entry(vm, &dq_vms, node) {
+		rcu_read_lock();
+		xa_for_each(&vm->vcpus, i, dv)
+			WRITE_ONCE(dv->dirty_rate,
+				   dq_rate_sample(&dv->rate_sample, now,
+						  READ_ONCE(dv->count.bytes_dirtied)));
+		rcu_read_unlock();
+	}
+	mutex_unlock(&dq_vms_lock);
+	schedule_delayed_work(&dq_rate_work,
+			      nsecs_to_jiffies(DQ_RATE_WINDOW_NS));
+}
+
+/*
+ * VM ids are unique for the life of the host, across reloads of the
+ * module: each load starts at the time since boot in microseconds (no
+ * load comes within a microsecond of the last VM the one before it
+ * tracked), above 2^32 so that an id is never a PID either.
+ */
+#define DQ_ID_BASE	(1ULL << 32)
+
 int dq_vm_init(void)
 {
-	int r = kvm_dirty_provider_register(&dq_provider_ops);
+	int r;
 
+	atomic64_set(&dq_last_id,
+		     DQ_ID_BASE + ktime_get_boottime_ns() / NSEC_PER_USEC);
+	r = kvm_dirty_provider_register(&dq_provider_ops);
 	if (r)
 		return r;
+	schedule_delayed_work(&dq_rate_work,
+			      nsecs_to_jiffies(DQ_RATE_WINDOW_NS));
 	dq_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("objects", 0400, dq_debugfs, NULL,
 			    &dq_objects_fops);
@@ -898,6 +939,7 @@ void dq_vm_exit(void)
 {
 	struct dq_vm *vm;
 
+	cancel_delayed_work_sync(&dq_rate_work);
 	/* Let every stopped vCPU go before KVM waits for them. */
 	WRITE_ONCE(dq_unloading, true);
 	mutex_lock(&dq_vms_lock);

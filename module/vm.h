@@ -81,7 +81,8 @@ struct dq_vcpu {
 	u64 sleep_start;		/* when sleepers went from 0 to 1 */
 	wait_queue_head_t wq;		/* sleepers */
 	u64 event_interval;		/* last quota-full event, +1 */
-	struct dq_rate dirty_rate;
+	struct dq_rate rate_sample;	/* the rate clock's, dq_rate_tick() */
+	u64 dirty_rate;			/* bytes/s over its last window */
 	u32 index;
 	u32 id;
 	struct rcu_head rcu;

@@ -289,10 +289,42 @@ static int vms_of(pid_t pid)
 	return mine;
 }
 
+/* The highest and the lowest id of the VMs dirtyquota tracks. */
+static uint64_t vm_id_extreme(bool highest)
+{
+	struct nl_obj *vms = calloc(NL_MAX_VMS, sizeof(*vms));
+	uint64_t id = highest ? 0 : UINT64_MAX;
+	struct nl_sock s;
+	int i, n;
+
+	dq_nl_open(&s);
+	n = dq_nl_vms(&s, vms, NL_MAX_VMS);
+	for (i = 0; i < n; i++) {
+		if (highest ? vms[i].v[DIRTYQUOTA_A_VM_ID] > id :
+			      vms[i].v[DIRTYQUOTA_A_VM_ID] < id)
+			id = vms[i].v[DIRTYQUOTA_A_VM_ID];
+	}
+	nl_close(&s);
+	free(vms);
+	TEST_ASSERT(n > 0, "no VMs tracked");
+	return id;
+}
+
+static uint64_t newest_vm_id(void)
+{
+	return vm_id_extreme(true);
+}
+
+static uint64_t lowest_vm_id(void)
+{
+	return vm_id_extreme(false);
+}
+
 static void test_reload(void)
 {
 	static const enum guest_kind kinds[] = { WRITE_ROUNDS };
 	static const uint64_t pages[] = { 12 };
+	uint64_t before, after;
 	struct kvm_vm *other;
 	struct test_vm t;
 	pthread_t thread;
@@ -308,6 +340,7 @@ static void test_reload(void)
 	/* A VM made by a thread that is gone when the module loads. */
 	TEST_ASSERT(!pthread_create(&thread, NULL, create_vm_thread, &other) &&
 		    !pthread_join(thread, NULL), "VM from a thread");
+	before = newest_vm_id();
 	TEST_ASSERT(system("rmmod dirtyquota 2>/dev/null") != 0,
 		    "rmmod succeeded with /dev/dirtyquota open");
 	close(t.dq);
@@ -327,6 +360,16 @@ static void test_reload(void)
 	/* Found again at load: both VMs are the process's, not a thread's. */
 	TEST_ASSERT(vms_of(getpid()) == 2, "%d VMs of pid %d after reload, expected 2",
 		    vms_of(getpid()), getpid());
+	/* Ids are never given twice, not even by another load: every VM
+	 * now has an id above all the ids before (and above every PID). */
+	kvm_vm_free(other);
+	other = vm_create_barebones();
+	after = lowest_vm_id();
+	ksft_print_msg("newest VM id before the reload %lu, lowest after %lu\n",
+		       before, after);
+	TEST_ASSERT(after > before && after > (1ULL << 22),
+		    "after a reload the lowest VM id is %lu, the newest before was %lu",
+		    after, before);
 	kvm_vm_free(other);
 	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
 	run_round(&t, 0);

@@ -60,17 +60,15 @@ vcpu_val() {
 			$1 == "\"index\":" { cur = $2 + 0 }
 			$1 == k && cur == i { v = $2; sub(/,$/, "", v); print v }'
 }
-# settled_rate NAME INDEX: a vCPU's dirty rate over 2 s that start 1.5 s
-# from now: the module's estimate covers the time since the read before.
+# settled_rate NAME INDEX: a vCPU's dirty rate 3.5 s from now, after a
+# change: the module's estimate covers the last second of its rate clock.
 settled_rate() {
-	sleep 1.5
-	vcpu_val "$1" "$2" dirty_rate >/dev/null
-	sleep 2
+	sleep 3.5
 	vcpu_val "$1" "$2" dirty_rate
 }
 near() { awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { exit !(a >= b * (1 - p / 100) && a <= b * (1 + p / 100)) }'; }
 
-echo "1..36"
+echo "1..38"
 
 # 1. Nothing to show yet.
 out=$(dqctl 2>&1)
@@ -97,6 +95,12 @@ check "show: a table with the VM's name and its 4 vCPUs" \
 err=$(dqctl show nosuchvm 2>&1 >/dev/null)
 check "show of an unknown VM fails with one line ($err)" \
 	[ $? != 0 -a "$(echo "$err" | wc -l)" = 1 -a "${err#dqctl: }" != "$err" ]
+err=$(dqctl set once mode exit 2>&1 >/dev/null)
+check "exit mode for a VMM that does not handle it: use sleep mode ($err)" \
+	sh -c 'echo "$1" | grep -q "does not handle dirty-quota exits.*sleep mode"' - "$err"
+err=$(dqctl set once budget -1 2>&1 >/dev/null)
+check "a negative budget is called that ($err)" \
+	sh -c 'echo "$1" | grep -q "the budget cannot be negative"' - "$err"
 
 # 3. set and set-quota change what the guest can do.
 start_vm busy loop:512 compute compute compute || echo "# dq_vm busy did not start"

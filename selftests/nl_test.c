@@ -227,10 +227,10 @@ static const struct nl_obj *find_vm(const struct nl_obj *vms, int n,
 /*
  * What VM_GET and VCPU_GET show: the identity and state of the test's own
  * VMs, and per-vCPU counters exactly as /dev/dirtyquota has them (4 vCPUs
- * write disjoint page sets of known sizes, as in count_test).  A writer's
- * DIRTY_RATE matches what it dirtied between two dumps a second or more
- * apart (the kernel averages over the time since the older of its two
- * samples, which is then the first dump); a compute vCPU's stays 0.
+ * write disjoint page sets of known sizes, as in count_test).  A steady
+ * writer's DIRTY_RATE matches what it dirtied between two dumps 1.5 s
+ * apart (the module's estimate covers the last second of its rate clock);
+ * a compute vCPU's stays 0.
  */
 static void test_show(void)
 {
@@ -614,6 +614,48 @@ static void test_max_stall(void)
 	TEST_ASSERT(!dq_attach(&t, 0), "attach");
 	max_stall_ioctl(&t, id);
 	max_stall_old_struct(&t, id);
+	test_vm_free(&t);
+	nl_close(&nl);
+}
+
+/*
+ * DIRTY_RATE is the module's own once-a-second estimate: what the vCPU
+ * dirtied over the last second of its rate clock, whoever asked before.
+ * A vCPU held to 256 KiB/s for 4 s that nobody asks about, then to
+ * 1 MiB/s: 2.5 s later it reads 1 MiB/s (the time since the last reader
+ * would give about half that), and so does a second reader 200 ms later.
+ */
+static void test_rate_window(void)
+{
+	static const enum guest_kind kinds[] = { WRITE_FOREVER };
+	uint64_t id, max, r1, r2, lo = 256 * 1024, hi = MIB;
+	struct test_vm t;
+
+	dq_nl_open(&nl);
+	test_vm_create(&t, 1, 512, kinds, VM_MEM_SRC_ANONYMOUS, TV_LOG);
+	id = dq_nl_newest_vm(&nl, getpid());
+	TEST_ASSERT(!dq_attach(&t, 0), "attach");
+	start_vcpus(&t);
+	max = nl_rate(&t, id, 0, 1000 * MS);
+	require_rate(&t, max, 2 * hi);
+	/* 50 ms intervals: timer slack under emulation matters less. */
+	TEST_ASSERT(!dq_set(&t, DIRTYQUOTA_CFG_MODE | DIRTYQUOTA_CFG_INTERVAL,
+			    DIRTYQUOTA_MODE_SLEEP, 0, 50 * MS, 0), "sleep mode");
+	TEST_ASSERT(!dq_rate(&t, 0, 0, lo), "256 KiB/s");
+	vcpu_of(id, 0);
+	harvest_for(&t, 4000 * MS);
+	TEST_ASSERT(!dq_rate(&t, 0, 0, hi), "1 MiB/s");
+	harvest_for(&t, 2500 * MS);
+	r1 = vcpu_of(id, 0).v[A_VCPU(DIRTY_RATE)];
+	harvest_for(&t, 200 * MS);
+	r2 = vcpu_of(id, 0).v[A_VCPU(DIRTY_RATE)];
+	pr_info("256 KiB/s for 4 s unasked, then 1 MiB/s: 2.5 s later DIRTY_RATE %lu, 200 ms after that %lu\n",
+		r1, r2);
+	TEST_ASSERT(r1 >= hi * 3 / 4 && r1 <= hi * 5 / 4 &&
+		    r2 >= hi * 3 / 4 && r2 <= hi * 5 / 4,
+		    "DIRTY_RATE %lu and %lu B/s for a vCPU held to %lu B/s for 2.5 s",
+		    r1, r2, hi);
+	stop_vcpus(&t);
 	test_vm_free(&t);
 	nl_close(&nl);
 }
@@ -1759,6 +1801,8 @@ static const struct dq_scenario tests[] = {
 	{ "fuzzed requests are rejected and change nothing", test_fuzz },
 	{ "max-stall: its default, range, netlink and both struct sizes",
 	  test_max_stall },
+	{ "DIRTY_RATE is the last second's, whoever asked before",
+	  test_rate_window },
 };
 
 int main(int argc, char **argv)

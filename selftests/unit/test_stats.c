@@ -177,49 +177,33 @@ static void uapi_layout(void **state)
 #define SEC	1000000000ULL
 #define MS	1000000ULL
 
-/* A steady 1 MiB/s, asked every 100 ms, reads as exactly 1 MiB/s. */
+/* The rate clock samples once a second: a steady 1 MiB/s reads exactly. */
 static void rate_steady(void **state)
 {
 	struct dq_rate r;
 	u64 t, total = 0;
 
 	dq_rate_start(&r, 5 * SEC, 0);
-	assert_int_equal(dq_rate_update(&r, 5 * SEC, 0, SEC), 0);
-	for (t = 5 * SEC + 100 * MS; t <= 9 * SEC; t += 100 * MS) {
-		total += (1 << 20) / 10;
-		assert_int_equal(dq_rate_update(&r, t, total, SEC),
-				 (1 << 20) / 10 * 10);
+	for (t = 6 * SEC; t <= 9 * SEC; t += SEC) {
+		total += 1 << 20;
+		assert_int_equal(dq_rate_sample(&r, t, total), 1 << 20);
 	}
 }
 
-/* After a burst, one idle window asked through brings the rate to 0. */
+/* Each sample covers only the window since the one before. */
 static void rate_forgets(void **state)
 {
 	struct dq_rate r;
-	u64 t;
 
 	dq_rate_start(&r, 0, 0);
-	assert_int_equal(dq_rate_update(&r, SEC, 4 * SEC, SEC), 4 * SEC);
-	for (t = SEC + 100 * MS; t < 2 * SEC; t += 100 * MS)
-		assert_int_equal(dq_rate_update(&r, t, 4 * SEC, SEC),
-				 4 * SEC * SEC / t);
-	assert_int_equal(dq_rate_update(&r, 2 * SEC, 4 * SEC, SEC), 0);
-	assert_int_equal(dq_rate_update(&r, 2 * SEC + 1, 4 * SEC + 4096, SEC),
-			 4096 * SEC / (SEC + 1));
-}
-
-/* Asked rarely, it averages over the time since it was last asked. */
-static void rate_rarely_asked(void **state)
-{
-	struct dq_rate r;
-
-	dq_rate_start(&r, 0, 0);
-	assert_int_equal(dq_rate_update(&r, 10 * SEC, 40960, SEC), 4096);
-	/* Within the window the older sample stays: 10 s ago. */
-	assert_int_equal(dq_rate_update(&r, 10 * SEC + 500 * MS, 81920,
-					SEC), 81920 * 1000 / 10500);
-	assert_int_equal(dq_rate_update(&r, 12 * SEC, 81920, SEC),
-			 40960 / 2);
+	assert_int_equal(dq_rate_sample(&r, SEC, 4 * SEC), 4 * SEC);
+	assert_int_equal(dq_rate_sample(&r, 2 * SEC, 4 * SEC), 0);
+	/* A late tick (1.5 s) divides by the time that passed. */
+	assert_int_equal(dq_rate_sample(&r, 3 * SEC + 500 * MS,
+					4 * SEC + 3 * 4096), 2 * 4096);
+	/* A vCPU tracked mid-window: the first sample covers less. */
+	dq_rate_start(&r, 10 * SEC + 750 * MS, 0);
+	assert_int_equal(dq_rate_sample(&r, 11 * SEC, 4096), 4 * 4096);
 }
 
 static void rate_extremes(void **state)
@@ -228,18 +212,20 @@ static void rate_extremes(void **state)
 
 	/* No time passed: no rate, not a division by zero. */
 	dq_rate_start(&r, SEC, 0);
-	assert_int_equal(dq_rate_update(&r, SEC, 1 << 20, SEC), 0);
+	assert_int_equal(dq_rate_sample(&r, SEC, 1 << 20), 0);
 	/* More than 2^64 bytes per second saturates. */
-	assert_true(dq_rate_update(&r, SEC + 1, 1ULL << 40, SEC) ==
+	assert_true(dq_rate_sample(&r, SEC + 1, 1ULL << 40) ==
 		    DIRTYQUOTA_UNLIMITED);
 	/* A huge count over a long uptime does not overflow. */
 	dq_rate_start(&r, 0, 0);
-	assert_true(dq_rate_update(&r, 1ULL << 62, ~0ULL, SEC) ==
+	assert_true(dq_rate_sample(&r, 1ULL << 62, ~0ULL) ==
 		    (u64)((unsigned __int128)~0ULL * SEC / (1ULL << 62)));
-	/* A clock or counter going back starts over. */
+	/* A clock or counter going back reads 0 and starts over. */
 	dq_rate_start(&r, 10 * SEC, 1 << 20);
-	assert_int_equal(dq_rate_update(&r, 5 * SEC, 0, SEC), 0);
-	assert_int_equal(dq_rate_update(&r, 6 * SEC, 4096, SEC), 4096);
+	assert_int_equal(dq_rate_sample(&r, 5 * SEC, 0), 0);
+	assert_int_equal(dq_rate_sample(&r, 6 * SEC, 4096), 4096);
+	assert_int_equal(dq_rate_sample(&r, 7 * SEC, 0), 0);
+	assert_int_equal(dq_rate_sample(&r, 8 * SEC, 8192), 8192);
 }
 
 int main(void)
@@ -257,7 +243,6 @@ int main(void)
 		cmocka_unit_test(uapi_layout),
 		cmocka_unit_test(rate_steady),
 		cmocka_unit_test(rate_forgets),
-		cmocka_unit_test(rate_rarely_asked),
 		cmocka_unit_test(rate_extremes),
 	};
 

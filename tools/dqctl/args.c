@@ -5,6 +5,7 @@
  * Options may come anywhere before "--": -x, -xVALUE, -x VALUE, --long,
  * --long=VALUE, --long VALUE; flags combine (-bj).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -115,7 +116,9 @@ static int next(struct parser *p, const char **arg)
 		p->no_more_opts = true;
 		return next(p, arg);
 	}
-	if (p->no_more_opts || s[0] != '-' || !s[1]) {
+	/* "-1" is a (negative) value, for the parser to say so, not an option. */
+	if (p->no_more_opts || s[0] != '-' || !s[1] ||
+	    isdigit((unsigned char)s[1])) {
 		*arg = s;
 		return 0;
 	}
@@ -171,6 +174,9 @@ static int bad_value(char *err, const char *what, const char *s, int e,
 	if (e == -ERANGE)
 		return dq_args_fail(err, DQ_ARGS_BAD,
 				    "%s '%s' is too large", what, s);
+	if (s[0] == '-' && isdigit((unsigned char)s[1]))
+		return dq_args_fail(err, DQ_ARGS_BAD,
+				    "the %s cannot be negative ('%s')", what, s);
 	return dq_args_fail(err, DQ_ARGS_BAD, "invalid %s '%s'%s%s%s", what, s,
 			    example ? " (like " : "", example ? example : "",
 			    example ? ")" : "");

@@ -133,7 +133,10 @@
  *
  * DIRTYQUOTA_IOC_SET_VCPU_QUOTA (struct dirtyquota_vcpu_quota, in)
  *	Gives vCPU @vcpu_index its own @rate in bytes per second (0: it may
- *	not dirty memory at all; DIRTYQUOTA_UNLIMITED: no limit), or, with
+ *	dirty only the page whose write finds it over, which KVM records
+ *	before dirtyquota sees it, then one page each time max-stall lets it
+ *	in, up to a PML buffer with Intel PML; KVM's writes to its PV pages
+ *	count on top; DIRTYQUOTA_UNLIMITED: no limit), or, with
  *	DIRTYQUOTA_VCPU_QUOTA_F_SHARE and @rate 0, puts it back on the equal
  *	share of the VM budget.  Takes effect at once.
  *	Errors: ENOTCONN, ENODEV, EINVAL (unknown flag, @rate with F_SHARE),
@@ -173,7 +176,9 @@
  *	DIRTYQUOTA_A_VM_ID only that one (none if there is no such VM).
  *	One message per VM, in the attribute set DIRTYQUOTA_A_VM_*:
  *	ID (u64): a number given when dirtyquota starts tracking the VM,
- *	  never reused while the module is loaded;
+ *	  unique for the life of the host, across reloads of the module
+ *	  (each load starts above every id given before), and above 2^32,
+ *	  so never a PID; a VM found again at load gets a new one;
  *	PID (u32): the process that created the VM, in the initial PID
  *	  namespace; COMM (string): that process's name, if it still runs;
  *	STATS_ID (string): KVM's name of the VM ("kvm-<pid>", as in
@@ -195,8 +200,10 @@
  *	  the id passed to KVM_CREATE_VCPU; TRACKED (u8): 0 if dirtyquota
  *	  could not track this vCPU, and then no counter follows;
  *	BYTES_DIRTIED (u64): since the vCPU was first tracked;
- *	DIRTY_RATE (u64): bytes/s dirtied, averaged over the last one to two
- *	  seconds (over a longer time if nobody asked for a while);
+ *	DIRTY_RATE (u64): bytes/s dirtied over the last window of the
+ *	  module's rate clock, which samples every vCPU once a second
+ *	  whoever reads: the same for every reader, it changes once a second
+ *	  (the first window starts when the vCPU is tracked);
  *	RATE (u64): the vCPU's own rate, bytes/s or DIRTYQUOTA_UNLIMITED,
  *	  present only when it has one, else it is on the equal share;
  *	then, outside observe mode: BYTES_INTERVAL (u64): dirtied this

@@ -157,6 +157,13 @@ static void set_bad_values(void **state)
 	assert_int_equal(PARSE(dq_parse_set, &a, "1", "budget", "17EiB"),
 			 DQ_ARGS_BAD);
 	assert_string_equal(err, "budget '17EiB' is too large");
+	/* A negative number is a value the parser names, not an option. */
+	assert_int_equal(PARSE(dq_parse_set, &a, "1", "budget", "-1"),
+			 DQ_ARGS_BAD);
+	assert_string_equal(err, "the budget cannot be negative ('-1')");
+	assert_int_equal(PARSE(dq_parse_set, &a, "1", "interval", "-5ms"),
+			 DQ_ARGS_BAD);
+	assert_string_equal(err, "the interval cannot be negative ('-5ms')");
 	assert_int_equal(PARSE(dq_parse_set, &a, "1", "interval", "10 ms"),
 			 DQ_ARGS_BAD);
 	assert_string_equal(err, "invalid interval '10 ms' (like 10ms)");
@@ -220,6 +227,12 @@ static void setquota_errors(void **state)
 	assert_int_equal(PARSE(dq_parse_setquota, &a, "1", "0", "1Q"),
 			 DQ_ARGS_BAD);
 	assert_string_equal(err, "invalid rate '1Q' (like 100MiB/s, share or unlimited)");
+	assert_int_equal(PARSE(dq_parse_setquota, &a, "1", "0", "-1M"),
+			 DQ_ARGS_BAD);
+	assert_string_equal(err, "the rate cannot be negative ('-1M')");
+	assert_int_equal(PARSE(dq_parse_setquota, &a, "1", "-1", "1M"),
+			 DQ_ARGS_BAD);
+	assert_string_equal(err, "the vCPU index cannot be negative ('-1')");
 }
 
 static void monitor(void **state)
