@@ -10,8 +10,9 @@ const char dq_help_setquota[] =
 "Usage: dqctl set-quota VM VCPU RATE|share|unlimited\n"
 "\n"
 "Gives vCPU number VCPU (its index, as 'dqctl show' lists it) of a VM its\n"
-"own dirty rate, in bytes per second (0: it may not dirty memory at all),\n"
-"or no limit, or puts it back on the equal share of the VM's budget.\n"
+"own dirty rate, in bytes per second (0: only the page whose write finds\n"
+"it over, then one page each time max-stall lets it in), or no limit, or\n"
+"puts it back on the equal share of the VM's budget.\n"
 "Needs CAP_NET_ADMIN.  RATE is as in 'dqctl set': 4096, 64K, 100MiB/s,\n"
 "1Gbit/s.\n";
 
