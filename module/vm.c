@@ -649,7 +649,8 @@ int dq_vm_configure(struct dq_vm *vm, u32 set, const struct dq_config *new,
 		r = -ENODEV;
 	} else if ((set & DIRTYQUOTA_CFG_MODE) &&
 		   new->mode == DIRTYQUOTA_MODE_EXIT && !vm->exit_allowed) {
-		*why = "this VMM does not handle dirty-quota exits (it did not attach with DIRTYQUOTA_ATTACH_F_EXIT): use sleep mode, which works with any VMM";
+		/* It did not attach with DIRTYQUOTA_ATTACH_F_EXIT. */
+		*why = "this VMM does not handle dirty-quota exits: use sleep mode";
 		r = -EPERM;
 	} else {
 		dq_vm_apply(vm, set, new);
@@ -907,7 +908,7 @@ static void dq_rate_tick(struct work_struct *work)
  * load comes within a microsecond of the last VM the one before it
  * tracked), above 2^32 so that an id is never a PID either.
  */
-#define DQ_ID_BASE	(1ULL << 32)
+#define DQ_ID_BASE	BIT_ULL(32)
 
 int dq_vm_init(void)
 {
