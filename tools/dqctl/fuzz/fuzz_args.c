@@ -10,6 +10,7 @@
  * arguments, and what set and set-quota accept reads back the same way
  * through the units parsers.
  */
+#include <ctype.h>
 #include <errno.h>
 
 #include "../args.h"
@@ -47,7 +48,9 @@ static void split(const uint8_t *data, size_t size, struct argv *a)
 			continue;
 		}
 		a->pos[a->npos++] = s;
-		if (dashdash || s[0] != '-' || !s[1])
+		/* "-1" is a negative value, not an option (args.c, next()). */
+		if (dashdash || s[0] != '-' || !s[1] ||
+		    isdigit((unsigned char)s[1]))
 			continue;
 		a->option = true;
 		if (strchr(s, 'h'))
