@@ -47,7 +47,7 @@ DQ_VERSION	:= $(VERSION)$(shell git -C $(CURDIR) describe --always --dirty 2>/de
 MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbuild
 
 .PHONY: all deps kvm module module-src tools unit selftests check check-debug \
-	check-install debug-kernel \
+	check-install debug-kernel install-rootfs \
 	bench demo style sparse install uninstall dkms-install dkms-remove clean
 
 all: kvm module tools selftests
@@ -133,6 +133,11 @@ check-debug: deps
 # sandbox suites leave idle: they emulate on one).
 debug-kernel: deps
 	@sandbox/debug-kernel.sh $(KSRC_TARBALL) sandbox/debug.config >/dev/null
+
+# check-install's Debian root filesystem alone, into the cache (CI builds it
+# while make check runs: it is mostly downloads and disk).
+install-rootfs: deps
+	@scripts/check-install.sh --abi $(KERNEL_ABI) --rootfs-only
 
 # CHECK_INSTALL_FLAGS=--worktree tests the working tree, not HEAD.
 check-install: deps

@@ -7,6 +7,7 @@
 #   scripts/check-install.sh --abi KERNEL_ABI --selftests DIR --out DIR
 #                            [--worktree] [--timeout SECONDS] [--smp N]
 #                            [--shell]
+#   scripts/check-install.sh --abi KERNEL_ABI --rootfs-only
 #
 # The guest is a minimal Debian 12 root filesystem made with debootstrap,
 # with systemd, git and both pinned Debian kernel images installed as
@@ -24,14 +25,16 @@
 # token or a timeout (the console's tail is shown).  Last line:
 # "N passed, N failed".  --shell boots the guest with a root shell on the
 # console instead (the disk is a snapshot: nothing is kept).
+# --rootfs-only builds the cached root filesystem and stops (CI does it
+# while other checks run); a lock keeps two builds from racing.
 
 set -euo pipefail
 
-usage() { sed -n '5,25s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '5,30s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 say() { echo "check-install: $*"; }
 die() { echo "check-install: $*" >&2; exit 1; }
 
-abi= tests= out= worktree=0 timeout=3600 smp=2 shell=0
+abi= tests= out= worktree=0 timeout=3600 smp=2 shell=0 rootfs_only=0
 while (($#)); do
 	case $1 in
 	--abi) abi=$2; shift 2 ;;
@@ -41,12 +44,16 @@ while (($#)); do
 	--timeout) timeout=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
+	--rootfs-only) rootfs_only=1; shift ;;
 	-h|--help) usage 0 ;;
 	*) usage ;;
 	esac
 done
-[[ -n $abi && -n $tests && -n $out ]] || usage
-[[ -x $tests/dq_vm ]] || die "no $tests/dq_vm: run make first"
+[[ -n $abi ]] || usage
+if ! ((rootfs_only)); then
+	[[ -n $tests && -n $out ]] || usage
+	[[ -x $tests/dq_vm ]] || die "no $tests/dq_vm: run make first"
+fi
 [[ $(id -u) == 0 ]] || die "run as root: debootstrap needs it"
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -139,6 +146,9 @@ build_rootfs() {
 	touch "$rootfs/.done"
 }
 
+mkdir -p "$cache"
+exec 9>"$cache/install-rootfs.lock"
+flock 9
 if [[ -f $rootfs/.done ]]; then
 	say "rootfs $rootfs (cached)"
 else
@@ -147,6 +157,8 @@ else
 	build_rootfs
 	say "rootfs built in $((SECONDS - start)) s"
 fi
+exec 9>&-
+((rootfs_only)) && exit 0
 
 # The second disk: the guest script, dq_vm and the repository.
 rm -rf "$out" && mkdir -p "$out/disk"

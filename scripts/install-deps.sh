@@ -35,7 +35,8 @@ die() { echo "deps: $*" >&2; exit 1; }
 
 tools=(qemu-system-x86 busybox-static cpio gzip xz-utils kmod patch make gcc
        libc6-dev libcmocka-dev libnl-genl-3-dev libnl-3-dev pkg-config flex
-       bison libelf-dev bc rsync sparse python3-yaml python3-jsonschema)
+       bison libelf-dev bc rsync sparse python3-yaml python3-jsonschema
+       debootstrap e2fsprogs)
 pkgs=("linux-headers-$abi=$ver" "$src=$ver" "${tools[@]}" "$@")
 
 missing=()
