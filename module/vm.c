@@ -881,6 +881,12 @@ DEFINE_SHOW_ATTRIBUTE(dq_objects);
 static void dq_rate_tick(struct work_struct *work);
 static DECLARE_DELAYED_WORK(dq_rate_work, dq_rate_tick);
 
+static void dq_rate_arm(void)
+{
+	schedule_delayed_work(&dq_rate_work,
+			      nsecs_to_jiffies(DQ_RATE_WINDOW_NS));
+}
+
 static void dq_rate_tick(struct work_struct *work)
 {
 	u64 now = ktime_get_ns();
@@ -898,8 +904,7 @@ static void dq_rate_tick(struct work_struct *work)
 		rcu_read_unlock();
 	}
 	mutex_unlock(&dq_vms_lock);
-	schedule_delayed_work(&dq_rate_work,
-			      nsecs_to_jiffies(DQ_RATE_WINDOW_NS));
+	dq_rate_arm();
 }
 
 /*
@@ -919,8 +924,7 @@ int dq_vm_init(void)
 	r = kvm_dirty_provider_register(&dq_provider_ops);
 	if (r)
 		return r;
-	schedule_delayed_work(&dq_rate_work,
-			      nsecs_to_jiffies(DQ_RATE_WINDOW_NS));
+	dq_rate_arm();
 	dq_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("objects", 0400, dq_debugfs, NULL,
 			    &dq_objects_fops);

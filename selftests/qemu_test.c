@@ -242,10 +242,17 @@ static void vmm_start(struct vmm *v, const char *name, bool ring, int incoming)
 {
 	char path[128], accel[64], gname[64], serial[96], chardev[96], qmps[96];
 	char uri[64];
-	const char *argv[40];
+	/* Without -incoming, its NULL ends the list early. */
+	const char *argv[] = {
+		QEMU, "-accel", accel, "-smp", "2", "-m", GUEST_MEM,
+		"-nodefaults", "-no-user-config", "-display", "none",
+		"-name", gname, "-kernel", GUEST, "-serial", serial,
+		"-chardev", chardev, "-serial", "chardev:ctl", "-qmp", qmps,
+		incoming ? "-incoming" : NULL, uri, NULL,
+	};
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	uint64_t deadline;
-	int argc = 0, fd;
+	int fd;
 
 	memset(v, 0, sizeof(*v));
 	snprintf(v->name, sizeof(v->name), "%s", name);
@@ -263,34 +270,6 @@ static void vmm_start(struct vmm *v, const char *name, bool ring, int incoming)
 	snprintf(chardev, sizeof(chardev), "pipe,id=ctl,path=%s/ctl", v->dir);
 	snprintf(qmps, sizeof(qmps), "unix:%s/qmp,server=on,wait=off", v->dir);
 	snprintf(uri, sizeof(uri), "tcp:127.0.0.1:%d", incoming);
-	argv[argc++] = QEMU;
-	argv[argc++] = "-accel";
-	argv[argc++] = accel;
-	argv[argc++] = "-smp";
-	argv[argc++] = "2";
-	argv[argc++] = "-m";
-	argv[argc++] = GUEST_MEM;
-	argv[argc++] = "-nodefaults";
-	argv[argc++] = "-no-user-config";
-	argv[argc++] = "-display";
-	argv[argc++] = "none";
-	argv[argc++] = "-name";
-	argv[argc++] = gname;
-	argv[argc++] = "-kernel";
-	argv[argc++] = GUEST;
-	argv[argc++] = "-serial";
-	argv[argc++] = serial;
-	argv[argc++] = "-chardev";
-	argv[argc++] = chardev;
-	argv[argc++] = "-serial";
-	argv[argc++] = "chardev:ctl";
-	argv[argc++] = "-qmp";
-	argv[argc++] = qmps;
-	if (incoming) {
-		argv[argc++] = "-incoming";
-		argv[argc++] = uri;
-	}
-	argv[argc] = NULL;
 
 	fflush(stdout);
 	v->pid = fork();
