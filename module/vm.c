@@ -750,6 +750,7 @@ void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 {
 	struct dq_vcpu *dv = READ_ONCE(vcpu->dirty_provider_data);
 	bool observe;
+	u64 now;
 
 	memset(s, 0, sizeof(*s));
 	if (!dv)
@@ -758,14 +759,17 @@ void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 	s->bytes_dirtied = READ_ONCE(dv->count.bytes_dirtied);
 
 	spin_lock_bh(&vm->qlock);
-	dq_vm_roll(vm, ktime_get_ns());
+	now = ktime_get_ns();
+	dq_vm_roll(vm, now);
 	observe = vm->cfg.mode == DIRTYQUOTA_MODE_OBSERVE;
 	s->limited = !observe;
 	s->own_rate = dv->rate != DQ_RATE_SHARE;
 	s->rate = dv->rate;
 	s->stopped = dv->sleepers;
 	s->stops = dv->stops;
-	s->throttled_ns = dv->throttled_ns;
+	/* A stop still going on counts up to now: a held vCPU shows it. */
+	s->throttled_ns = dv->throttled_ns +
+			  (dv->sleepers ? now - dv->sleep_start : 0);
 	s->pool_drawn = dv->pool_drawn;
 	s->dirty_rate = READ_ONCE(dv->dirty_rate);
 	if (!observe) {

@@ -208,8 +208,9 @@
  *	  present only when it has one, else it is on the equal share;
  *	then, outside observe mode: BYTES_INTERVAL (u64): dirtied this
  *	  interval; QUOTA (u64): may dirty this interval, pool draws
- *	  included; and always STOPS (u64), THROTTLED_NS (u64), POOL_DRAWN
- *	  (u64), STOPPED (u8): held back right now.
+ *	  included; and always STOPS (u64), THROTTLED_NS (u64): time held
+ *	  back, a stop still going on counted up to now, POOL_DRAWN (u64),
+ *	  STOPPED (u8): held back right now.
  *	Errors: ENOENT (no such VM).
  *
  * DIRTYQUOTA_CMD_VM_SET (CAP_NET_ADMIN)
@@ -325,7 +326,7 @@ struct dirtyquota_vcpu_stats {
 	__u64 quota;		/* may dirty this interval, pool draws included */
 	__u64 rate;		/* own rate (bytes/s) if F_OWN_RATE */
 	__u64 stops;		/* times stopped before guest entry */
-	__u64 throttled_ns;	/* time spent stopped in the kernel */
+	__u64 throttled_ns;	/* time stopped in the kernel, a stop going on too */
 	__u64 pool_drawn;	/* bytes taken from the pool */
 };
 
