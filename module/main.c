@@ -28,6 +28,9 @@ static int __init dq_init(void)
 
 err_dev:
 	dq_vm_exit();
+	dq_nl_exit();
+	dq_vm_finish();
+	return ret;
 err_vm:
 	dq_nl_exit();
 err_nl:
@@ -39,7 +42,7 @@ static void __exit dq_exit(void)
 	dq_dev_exit();
 	dq_vm_exit();
 	dq_nl_exit();
-	dq_vm_check_leaks();
+	dq_vm_finish();
 }
 
 module_init(dq_init);

@@ -5,6 +5,7 @@
  * group.  The interface is documented in uapi/linux/dirtyquota.h and
  * specified in uapi/dirtyquota.yaml.
  */
+#include <linux/cred.h>
 #include <linux/dirtyquota.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -17,9 +18,54 @@ enum {
 	DQ_MCGRP_EVENTS_ID,
 };
 
+/* Events name every VM and its VMM: for CAP_SYS_ADMIN, as changes are. */
 static const struct genl_multicast_group dq_mcgrps[] = {
-	[DQ_MCGRP_EVENTS_ID] = { .name = DIRTYQUOTA_MCGRP_EVENTS },
+	[DQ_MCGRP_EVENTS_ID] = {
+		.name	= DIRTYQUOTA_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_SYS_ADMIN,
+	},
 };
+
+/*
+ * Reads are KVM's own stats and more (the VMM's pid and name): by default
+ * for CAP_SYS_ADMIN only, as KVM's debugfs is for root; the holder of a VM
+ * fd has its own VM's through /dev/dirtyquota or KVM_GET_STATS_FD.
+ */
+static int read_group = -1;
+module_param(read_group, int, 0644);
+MODULE_PARM_DESC(read_group,
+		 "group whose members may also read VMs and vCPUs over netlink (-1: none)");
+
+static bool dq_nl_may_read(struct sk_buff *skb)
+{
+	int gid = READ_ONCE(read_group);
+	kgid_t kgid = make_kgid(&init_user_ns, gid);
+
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return true;
+	return gid >= 0 && gid_valid(kgid) && in_group_p(kgid);
+}
+
+static int dq_nl_check_read(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (dq_nl_may_read(skb))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "reading needs CAP_SYS_ADMIN, or the group in dirtyquota's read_group parameter");
+	return -EPERM;
+}
+
+/*
+ * Changing settings can hold any user's vCPUs for as long as one likes:
+ * more than CAP_NET_ADMIN, which network agents hold, should allow.
+ */
+static int dq_nl_check_set(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "changing settings needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
 
 /* Not const: 6.1's policy points at it through a plain pointer. */
 static struct netlink_range_validation dq_interval_range = {
@@ -154,6 +200,9 @@ static int dq_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int r;
 
+	r = dq_nl_check_read(skb, info->extack);
+	if (r)
+		return r;
 	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
 	    dq_nl_missing(info->attrs, DIRTYQUOTA_A_VM_ID, info->extack))
 		return -EINVAL;
@@ -177,6 +226,17 @@ static int dq_nl_vm_get_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Who may dump is checked before the dump starts: a dump that is refused
+ * there holds no reference on the module (a running one does, until it
+ * ends or its socket closes).  Its answer has no extack message: start
+ * has none to give.
+ */
+static int dq_nl_dump_start(struct netlink_callback *cb)
+{
+	return dq_nl_may_read(cb->skb) ? 0 : -EPERM;
 }
 
 /*
@@ -328,7 +388,7 @@ static int dq_nl_vcpu_get_dumpit(struct sk_buff *skb,
 		genlmsg_end(skb, hdr);
 	}
 	cb->args[2] = i;
-	kvm_put_kvm(kvm);
+	dq_vm_put_kvm(vm, kvm);
 	return skb->len;
 }
 
@@ -369,6 +429,9 @@ static int dq_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 set;
 	int r;
 
+	r = dq_nl_check_set(skb, info->extack);
+	if (r)
+		return r;
 	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
 	    dq_nl_missing(a, DIRTYQUOTA_A_VM_ID, info->extack))
 		return -EINVAL;
@@ -399,6 +462,9 @@ static int dq_nl_vcpu_set_doit(struct sk_buff *skb, struct genl_info *info)
 	u64 rate;
 	int r;
 
+	r = dq_nl_check_set(skb, info->extack);
+	if (r)
+		return r;
 	if (dq_nl_no_dups(info->nlhdr, info->extack) ||
 	    dq_nl_missing(a, DIRTYQUOTA_A_VCPU_VM_ID, info->extack) ||
 	    dq_nl_missing(a, DIRTYQUOTA_A_VCPU_INDEX, info->extack))
@@ -431,6 +497,7 @@ static const struct genl_ops dq_nl_ops[] = {
 	{
 		.cmd		= DIRTYQUOTA_CMD_VM_GET,
 		.doit		= dq_nl_vm_get_doit,
+		.start		= dq_nl_dump_start,
 		.dumpit		= dq_nl_vm_get_dumpit,
 		.policy		= dq_vm_get_policy,
 		.maxattr	= ARRAY_SIZE(dq_vm_get_policy) - 1,
@@ -440,10 +507,10 @@ static const struct genl_ops dq_nl_ops[] = {
 		.doit		= dq_nl_vm_set_doit,
 		.policy		= dq_vm_set_policy,
 		.maxattr	= ARRAY_SIZE(dq_vm_set_policy) - 1,
-		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= DIRTYQUOTA_CMD_VCPU_GET,
+		.start		= dq_nl_dump_start,
 		.dumpit		= dq_nl_vcpu_get_dumpit,
 		.done		= dq_nl_vcpu_get_done,
 		.policy		= dq_vcpu_get_policy,
@@ -454,7 +521,6 @@ static const struct genl_ops dq_nl_ops[] = {
 		.doit		= dq_nl_vcpu_set_doit,
 		.policy		= dq_vcpu_set_policy,
 		.maxattr	= ARRAY_SIZE(dq_vcpu_set_policy) - 1,
-		.flags		= GENL_ADMIN_PERM,
 	},
 };
 
@@ -462,6 +528,8 @@ static struct genl_family dq_family __ro_after_init = {
 	.name		= DIRTYQUOTA_FAMILY_NAME,
 	.version	= DIRTYQUOTA_FAMILY_VERSION,
 	.module		= THIS_MODULE,
+	/* VMs, vCPUs and settings have locks of their own. */
+	.parallel_ops	= true,
 	.ops		= dq_nl_ops,
 	.n_ops		= ARRAY_SIZE(dq_nl_ops),
 	.mcgrps		= dq_mcgrps,

@@ -401,6 +401,8 @@ static pid_t dq_vm_tgid(struct kvm *kvm)
 	return tgid;
 }
 
+static void dq_vm_put_kvm_work(struct work_struct *work);
+
 static void *dq_vm_create(struct kvm *kvm)
 {
 	struct dq_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
@@ -414,6 +416,7 @@ static void *dq_vm_create(struct kvm *kvm)
 	xa_init_flags(&vm->vcpus, XA_FLAGS_LOCK_BH);
 	hrtimer_init(&vm->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	vm->timer.function = dq_vm_tick;
+	INIT_WORK(&vm->put_work, dq_vm_put_kvm_work);
 	vm->kvm = kvm;
 	vm->cfg.mode = DIRTYQUOTA_MODE_OBSERVE;
 	vm->cfg.pool = true;
@@ -445,6 +448,37 @@ static void dq_vm_free(struct kref *ref)
 void dq_vm_put(struct dq_vm *vm)
 {
 	kref_put(&vm->ref, dq_vm_free);
+}
+
+/*
+ * Last references on a struct kvm that netlink readers drop go to this
+ * worker: a reader's request (possibly an unprivileged one's, possibly
+ * racing the VMM's exit) never runs a VM's teardown.
+ */
+static struct workqueue_struct *dq_put_wq;
+static atomic_t dq_deferred_puts;	/* in debugfs, for the tests */
+
+static void dq_vm_put_kvm_work(struct work_struct *work)
+{
+	struct dq_vm *vm = container_of(work, struct dq_vm, put_work);
+
+	kvm_put_kvm(vm->put_kvm);
+	dq_vm_put(vm);
+}
+
+/*
+ * Drops a reference from dq_vm_get_kvm().  Only one holder can find the
+ * count at one, and the work's own reference keeps it above one until it
+ * has run: put_work is never queued twice.
+ */
+void dq_vm_put_kvm(struct dq_vm *vm, struct kvm *kvm)
+{
+	if (refcount_dec_not_one(&kvm->users_count))
+		return;
+	kref_get(&vm->ref);
+	vm->put_kvm = kvm;
+	atomic_inc(&dq_deferred_puts);
+	queue_work(dq_put_wq, &vm->put_work);
 }
 
 /* A reference on the VM's struct kvm, or NULL once it is going away. */
@@ -855,7 +889,7 @@ int dq_vm_get_info(struct dq_vm *vm, struct dq_vm_info *info)
 	info->bytes_dirtied = dq_vm_bytes_dirtied(vm);
 	spin_unlock_bh(&vm->qlock);
 
-	kvm_put_kvm(kvm);
+	dq_vm_put_kvm(vm, kvm);
 	return 0;
 }
 
@@ -871,8 +905,9 @@ static const struct kvm_dirty_provider_ops dq_provider_ops = {
 
 static int dq_objects_show(struct seq_file *m, void *unused)
 {
-	seq_printf(m, "vms %d\nvcpus %d\n", atomic_read(&dq_live_vms),
-		   atomic_read(&dq_live_vcpus));
+	seq_printf(m, "vms %d\nvcpus %d\ndeferred_puts %d\n",
+		   atomic_read(&dq_live_vms), atomic_read(&dq_live_vcpus),
+		   atomic_read(&dq_deferred_puts));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dq_objects);
@@ -925,9 +960,14 @@ int dq_vm_init(void)
 
 	atomic64_set(&dq_last_id,
 		     DQ_ID_BASE + ktime_get_boottime_ns() / NSEC_PER_USEC);
+	dq_put_wq = alloc_workqueue("dirtyquota_put", WQ_UNBOUND, 0);
+	if (!dq_put_wq)
+		return -ENOMEM;
 	r = kvm_dirty_provider_register(&dq_provider_ops);
-	if (r)
+	if (r) {
+		destroy_workqueue(dq_put_wq);
 		return r;
+	}
 	dq_rate_arm();
 	dq_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("objects", 0400, dq_debugfs, NULL,
@@ -935,11 +975,17 @@ int dq_vm_init(void)
 	return 0;
 }
 
-/* After everything else is torn down: nothing may be left. */
-void dq_vm_check_leaks(void)
+/*
+ * After everything else is torn down, netlink included: the readers' last
+ * puts are done, and nothing may be left.
+ */
+void dq_vm_finish(void)
 {
-	int vms = atomic_read(&dq_live_vms), vcpus = atomic_read(&dq_live_vcpus);
+	int vms, vcpus;
 
+	destroy_workqueue(dq_put_wq);
+	vms = atomic_read(&dq_live_vms);
+	vcpus = atomic_read(&dq_live_vcpus);
 	if (vms || vcpus)
 		pr_err("leaked %d VMs and %d vCPUs\n", vms, vcpus);
 }

@@ -59,6 +59,10 @@ struct dq_vm {
 	struct xarray vcpus;		/* vcpu_idx -> struct dq_vcpu */
 
 	struct hrtimer timer;		/* rolls intervals unless observing */
+
+	/* The last reference on kvm that a reader dropped, for a worker. */
+	struct work_struct put_work;
+	struct kvm *put_kvm;
 };
 
 /* One per tracked vCPU, in vcpu->dirty_provider_data. */
@@ -117,9 +121,10 @@ struct dq_vm *dq_vm_find(u64 id);
 struct dq_vm *dq_vm_next(u64 from_id);
 int dq_vm_init(void);
 void dq_vm_exit(void);
-void dq_vm_check_leaks(void);
+void dq_vm_finish(void);
 void dq_vm_put(struct dq_vm *vm);
 struct kvm *dq_vm_get_kvm(struct dq_vm *vm);
+void dq_vm_put_kvm(struct dq_vm *vm, struct kvm *kvm);
 void dq_vm_detach(struct dq_vm *vm, struct dq_file *dqf);
 
 int dq_vm_configure(struct dq_vm *vm, u32 set, const struct dq_config *new,

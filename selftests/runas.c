@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * runas UID COMMAND [ARG...]: runs COMMAND as user and group UID, with no
- * supplementary groups and so no capabilities, for the permission tests.
+ * runas UID[:GROUP] COMMAND [ARG...]: runs COMMAND as user and group UID,
+ * with GROUP as its one supplementary group or none, and so with no
+ * capabilities, for the permission tests.
  */
 #define _GNU_SOURCE
 #include <grp.h>
@@ -11,14 +12,18 @@
 
 int main(int argc, char **argv)
 {
+	char *group;
+	gid_t g = 0;
 	uid_t id;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: runas UID COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: runas UID[:GROUP] COMMAND [ARG...]\n");
 		return 2;
 	}
-	id = strtoul(argv[1], NULL, 0);
-	if (setgroups(0, NULL) || setresgid(id, id, id) ||
+	id = strtoul(argv[1], &group, 0);
+	if (*group == ':')
+		g = strtoul(group + 1, NULL, 0);
+	if (setgroups(*group == ':', &g) || setresgid(id, id, id) ||
 	    setresuid(id, id, id)) {
 		perror("runas");
 		return 1;

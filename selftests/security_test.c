@@ -3,9 +3,12 @@
  * The claims of SECURITY.md, one scenario each: who may open
  * /dev/dirtyquota, that attaching needs the VM's own file descriptor and
  * cannot take over another VMM's attachment, that an attached file sees
- * only its VM, that exit mode ends with the file that asked for it, and who
- * may change settings over netlink, from which user and network namespaces.  Unprivileged steps run in a child that dropped
- * to uid and gid 65534 with no supplementary groups.
+ * only its VM, that exit mode ends with the file that asked for it, who
+ * may read, listen and change settings over netlink (by capability, user
+ * namespace and read_group), in which network namespace, and that nobody
+ * can keep the module from unloading.  Unprivileged steps run in a child
+ * that dropped to uid and gid 65534 with no supplementary groups (or only
+ * the read group), or to root with one capability.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,9 +19,11 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/genetlink.h>
 
 #include "dq_nl.h"
@@ -175,42 +180,135 @@ static void test_vm_fd_is_the_proof(void)
 	test_vm_free(&a);
 }
 
-struct nl_case {
-	uint64_t id;
-	bool userns;
+#define READ_GID	65533
+#define READ_GROUP	"/sys/module/dirtyquota/parameters/read_group"
+#define REFCNT		"/sys/module/dirtyquota/refcnt"
+
+static void set_read_group(int gid)
+{
+	FILE *f = fopen(READ_GROUP, "w");
+
+	TEST_ASSERT(f && fprintf(f, "%d\n", gid) > 0 && !fclose(f),
+		    "%s: %s", READ_GROUP, strerror(errno));
+}
+
+/* Root keeps its uid, with @cap as its only capability. */
+static void only_cap(int cap)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	d[cap / 32].effective = 1U << (cap % 32);
+	d[cap / 32].permitted = 1U << (cap % 32);
+	TEST_ASSERT(!setgroups(0, NULL) && !syscall(SYS_capset, &h, d),
+		    "capset: %s", strerror(errno));
+}
+
+/* In order of what they may do. */
+enum who {
+	AS_NOBODY,
+	AS_NET_ADMIN,
+	AS_USERNS_ROOT,
+	AS_READER,
+	AS_SYS_ADMIN,
+	AS_ROOT,
 };
 
-static void set_without_cap(void *arg)
-{
-	struct nl_case *c = arg;
-	struct nl_sock nl;
-	struct nl_ack ack;
-	struct nl_obj vm;
+static const char *const who_name[] = {
+	[AS_NOBODY] = "nobody", [AS_NET_ADMIN] = "CAP_NET_ADMIN only",
+	[AS_USERNS_ROOT] = "root of a user namespace",
+	[AS_READER] = "nobody in read_group", [AS_SYS_ADMIN] = "CAP_SYS_ADMIN only",
+	[AS_ROOT] = "root",
+};
 
-	if (c->userns)
-		TEST_ASSERT(!unshare(CLONE_NEWUSER), "unshare(CLONE_NEWUSER): %s",
-			    strerror(errno));
-	else
+static void become(enum who who)
+{
+	gid_t g = READ_GID;
+
+	switch (who) {
+	case AS_NOBODY:
 		drop_privileges();
+		break;
+	case AS_NET_ADMIN:
+		only_cap(CAP_NET_ADMIN);
+		break;
+	case AS_USERNS_ROOT:
+		TEST_ASSERT(!unshare(CLONE_NEWUSER),
+			    "unshare(CLONE_NEWUSER): %s", strerror(errno));
+		break;
+	case AS_READER:
+		TEST_ASSERT(!setgroups(1, &g) && !setresgid(NOBODY, NOBODY, NOBODY) &&
+			    !setresuid(NOBODY, NOBODY, NOBODY),
+			    "dropping to %d in group %d: %s", NOBODY, READ_GID,
+			    strerror(errno));
+		break;
+	case AS_SYS_ADMIN:
+		only_cap(CAP_SYS_ADMIN);
+		break;
+	case AS_ROOT:
+		break;
+	}
+}
+
+struct nl_case {
+	uint64_t id;
+	enum who who;
+	bool group_set;			/* read_group is READ_GID */
+};
+
+static void expect_access(int r, bool allowed, const struct nl_ack *ack,
+			  const char *what, enum who who)
+{
+	TEST_ASSERT(allowed ? r >= 0 : r == -EPERM, "%s as %s: %d (%s)",
+		    what, who_name[who], r, ack->msg);
+}
+
+/* Each request the family has, as @c->who; the answers must match. */
+static void try_everything(void *arg)
+{
+	const struct nl_case *c = arg;
+	bool all = c->who >= AS_SYS_ADMIN;
+	bool read = all || (c->who == AS_READER && c->group_set);
+	struct nl_obj vm, vms[16], v[MAX_VCPUS];
+	struct nl_sock nl, ev;
+	struct nl_ack ack;
+	int r;
+
+	become(c->who);
 	dq_nl_open(&nl);
-	/* Reading is open to all. */
-	vm = dq_nl_vm(&nl, c->id);
-	TEST_ASSERT(nl_has(&vm, DIRTYQUOTA_A_VM_PID) &&
-		    vm.v[DIRTYQUOTA_A_VM_PID] == (uint64_t)getppid(),
+	dq_nl_open(&ev);
+	r = dq_nl_vm_get(&nl, c->id, &vm, &ack);
+	expect_access(r, read, &ack, "VM_GET", c->who);
+	TEST_ASSERT(r || vm.v[DIRTYQUOTA_A_VM_PID] == (uint64_t)getppid(),
 		    "VM %lu not shown", c->id);
-	TEST_ASSERT(dq_nl_vm_set(&nl, c->id, DIRTYQUOTA_CFG_MODE,
-				 DIRTYQUOTA_MODE_SLEEP, 0, 0, 0, &ack) == -EPERM,
-		    "VM_SET without CAP_NET_ADMIN: %d", ack.error);
-	TEST_ASSERT(dq_nl_vcpu_set(&nl, c->id, 0, false, 0, &ack) == -EPERM,
-		    "VCPU_SET without CAP_NET_ADMIN: %d", ack.error);
+	expect_access(dq_nl_vm_dump(&nl, vms, 16, &ack), read, &ack,
+		      "VM_GET dump", c->who);
+	expect_access(dq_nl_vcpus(&nl, c->id, v, MAX_VCPUS, &ack), read, &ack,
+		      "VCPU_GET dump", c->who);
+	r = nl_join(&ev, ev.events);
+	TEST_ASSERT(all ? !r : r && errno == EPERM,
+		    "joining \"events\" as %s: %s", who_name[c->who],
+		    r ? strerror(errno) : "allowed");
+	/* What is allowed changes nothing: the VM is observed, on the share. */
+	expect_access(dq_nl_vm_set(&nl, c->id, DIRTYQUOTA_CFG_MODE,
+				   DIRTYQUOTA_MODE_OBSERVE, 0, 0, 0, &ack),
+		      all, &ack, "VM_SET", c->who);
+	expect_access(dq_nl_vcpu_set(&nl, c->id, 0, true, 0, &ack), all, &ack,
+		      "VCPU_SET", c->who);
+	TEST_ASSERT(all || strstr(ack.msg, "CAP_SYS_ADMIN"),
+		    "VCPU_SET as %s: message \"%s\"", who_name[c->who], ack.msg);
+	nl_close(&ev);
 	nl_close(&nl);
 }
 
 /*
- * 4. Changing settings takes CAP_NET_ADMIN in the initial user namespace:
- * nobody cannot, and neither can root of a user namespace of its own.
+ * 4. Everything over netlink needs CAP_SYS_ADMIN in the initial user
+ * namespace: not nobody, not CAP_NET_ADMIN alone, not root of a user
+ * namespace of its own; members of read_group may read, not listen or set.
  */
-static void test_set_needs_cap(void)
+static void test_netlink_needs_cap(void)
 {
 	static const enum guest_kind kinds[] = { COMPUTE };
 	struct nl_case c = { 0 };
@@ -218,12 +316,18 @@ static void test_set_needs_cap(void)
 	struct nl_obj vm;
 	struct test_vm t;
 
+	set_read_group(-1);	/* whatever a failed test before left */
 	test_vm_create(&t, 1, 1, kinds, VM_MEM_SRC_ANONYMOUS, 0);
 	dq_nl_open(&nl);
 	c.id = dq_nl_newest_vm(&nl, getpid());
-	in_child(set_without_cap, &c);
-	c.userns = true;
-	in_child(set_without_cap, &c);
+	set_read_group(READ_GID);
+	c.group_set = true;
+	for (c.who = AS_NOBODY; c.who <= AS_ROOT; c.who++)
+		in_child(try_everything, &c);
+	set_read_group(-1);
+	c.group_set = false;
+	c.who = AS_READER;
+	in_child(try_everything, &c);
 	vm = dq_nl_vm(&nl, c.id);
 	TEST_ASSERT(vm.v[DIRTYQUOTA_A_VM_MODE] == DIRTYQUOTA_MODE_OBSERVE,
 		    "the VM's mode changed to %lu", vm.v[DIRTYQUOTA_A_VM_MODE]);
@@ -280,6 +384,155 @@ static void test_exit_mode_ends_with_file(void)
 	test_vm_free(&t);
 }
 
+static int refcnt(void)
+{
+	FILE *f = fopen(REFCNT, "r");
+	int n = -1;
+
+	TEST_ASSERT(f && fscanf(f, "%d", &n) == 1, "%s: %s", REFCNT,
+		    strerror(errno));
+	fclose(f);
+	return n;
+}
+
+/* Waits up to a second for the module's reference count to be @want. */
+static bool refcnt_is(int want)
+{
+	int i;
+
+	for (i = 0; i < 100 && refcnt() != want; i++)
+		usleep(10000);
+	return refcnt() == want;
+}
+
+#define BIG_VCPUS	64	/* a vCPU dump of them takes several messages */
+
+/* Starts a vCPU dump of VM @id and reads none of it. */
+static void start_dump(struct nl_sock *s, uint64_t id)
+{
+	struct nl_msg m;
+
+	nl_msg_init(&m, s->family, NLM_F_REQUEST | NLM_F_DUMP,
+		    DIRTYQUOTA_CMD_VCPU_GET, DIRTYQUOTA_FAMILY_VERSION);
+	nl_put_u64(&m, DIRTYQUOTA_A_VCPU_VM_ID, id);
+	nl_send(s, &m);
+}
+
+struct half_read {
+	uint64_t id;
+	enum who who;
+	int go, done;			/* pipes: child to parent, and back */
+};
+
+static void dump_and_wait(void *arg)
+{
+	struct half_read *h = arg;
+	struct nl_sock s;
+	char c;
+
+	become(h->who);
+	dq_nl_open(&s);
+	start_dump(&s, h->id);
+	TEST_ASSERT(write(h->go, "s", 1) == 1, "pipe");
+	TEST_ASSERT(read(h->done, &c, 1) == 1, "pipe");
+	nl_close(&s);
+}
+
+/* Runs dump_and_wait() as @who; @check runs while its dump is unread. */
+static void while_half_read(struct half_read *h, enum who who,
+			    void (*check)(struct half_read *h))
+{
+	int go[2], done[2], status;
+	pid_t pid;
+	char c;
+
+	TEST_ASSERT(!pipe(go) && !pipe(done), "pipe");
+	h->who = who;
+	h->go = go[1];
+	h->done = done[0];
+	fflush(stdout);
+	pid = fork();
+	TEST_ASSERT(pid >= 0, "fork");
+	if (!pid) {
+		dump_and_wait(h);
+		exit(0);
+	}
+	TEST_ASSERT(read(go[0], &c, 1) == 1, "the child did not dump");
+	check(h);
+	TEST_ASSERT(write(done[1], "d", 1) == 1, "pipe");
+	waitpid(pid, &status, 0);
+	TEST_ASSERT(WIFEXITED(status) && !WEXITSTATUS(status),
+		    "the child failed (status 0x%x)", status);
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(done[1]);
+}
+
+static int base_refs;
+
+static void unload_works(struct half_read *h)
+{
+	TEST_ASSERT(refcnt_is(base_refs),
+		    "a refused dump holds the module: %d references, %d before",
+		    refcnt(), base_refs);
+	TEST_ASSERT(system("rmmod dirtyquota") == 0,
+		    "rmmod with nobody's dump unread");
+	TEST_ASSERT(system("insmod /modules/dirtyquota.ko") == 0, "insmod");
+}
+
+static void reader_holds(struct half_read *h)
+{
+	TEST_ASSERT(refcnt_is(base_refs + 1),
+		    "%d module references while a reader's dump is unread, %d before",
+		    refcnt(), base_refs);
+}
+
+/*
+ * 7. Nobody can keep the module from unloading: a dump it starts is
+ * refused before it holds anything, and rmmod works while its socket
+ * stays open.  A dump that is allowed (root, read_group) holds the module
+ * until it is read to the end or its socket closes, as SECURITY.md says.
+ */
+static void test_unload_not_blocked(void)
+{
+	struct half_read h = { 0 };
+	int kvm, vm, i;
+	struct nl_sock nl;
+
+	kvm = open("/dev/kvm", O_RDWR);
+	TEST_ASSERT(kvm >= 0, "/dev/kvm: %s", strerror(errno));
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	TEST_ASSERT(vm >= 0, "KVM_CREATE_VM: %s", strerror(errno));
+	for (i = 0; i < BIG_VCPUS; i++)
+		TEST_ASSERT(ioctl(vm, KVM_CREATE_VCPU, i) >= 0,
+			    "KVM_CREATE_VCPU %d: %s", i, strerror(errno));
+	dq_nl_open(&nl);
+	h.id = dq_nl_newest_vm(&nl, getpid());
+	base_refs = refcnt();
+
+	/* Root's unread dump holds a reference: the check can tell. */
+	start_dump(&nl, h.id);
+	TEST_ASSERT(refcnt_is(base_refs + 1),
+		    "%d module references during root's dump of %d vCPUs, %d before",
+		    refcnt(), BIG_VCPUS, base_refs);
+	nl_close(&nl);
+	TEST_ASSERT(refcnt_is(base_refs), "%d references after close, %d before",
+		    refcnt(), base_refs);
+
+	while_half_read(&h, AS_NOBODY, unload_works);
+	dq_nl_open(&nl);
+	h.id = dq_nl_newest_vm(&nl, getpid());
+	nl_close(&nl);
+	set_read_group(READ_GID);
+	while_half_read(&h, AS_READER, reader_holds);
+	set_read_group(-1);
+	TEST_ASSERT(refcnt_is(base_refs), "%d references after the reader, %d before",
+		    refcnt(), base_refs);
+	close(vm);
+	close(kvm);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct dq_scenario tests[] = {
@@ -287,12 +540,14 @@ int main(int argc, char **argv)
 		{ "attaching needs the VM's own fd", test_attach_needs_vm_fd },
 		{ "the VM fd is the proof; no takeover; own VM only",
 		  test_vm_fd_is_the_proof },
-		{ "netlink sets need CAP_NET_ADMIN in the initial userns",
-		  test_set_needs_cap },
+		{ "netlink needs CAP_SYS_ADMIN; read_group reads only",
+		  test_netlink_needs_cap },
 		{ "the family lives in the initial netns only",
 		  test_init_netns_only },
 		{ "exit mode ends with the file that asked for it",
 		  test_exit_mode_ends_with_file },
+		{ "nobody's unread dump does not keep the module",
+		  test_unload_not_blocked },
 	};
 
 	run_scenarios(argc, argv, tests, ARRAY_SIZE(tests));

@@ -98,6 +98,9 @@ static inline bool nl_has(const struct nl_obj *o, int type)
 void dq_nl_open(struct nl_sock *s);
 void dq_nl_parse(const struct nlmsghdr *nlh, struct nl_obj *o);
 int dq_nl_vms(struct nl_sock *s, struct nl_obj *vms, int max);
+/* The same, or -errno with @ack. */
+int dq_nl_vm_dump(struct nl_sock *s, struct nl_obj *vms, int max,
+		  struct nl_ack *ack);
 int dq_nl_vm_get(struct nl_sock *s, uint64_t id, struct nl_obj *vm,
 		 struct nl_ack *ack);
 struct nl_obj dq_nl_vm(struct nl_sock *s, uint64_t id);

@@ -29,9 +29,13 @@ int dq_args_done(int ret, const char *cmd, const char *help, const char *err);
 
 /* Helpers shared by the subcommands, in vmlist.c; they print errors. */
 int dq_open(struct dq_ipc **ipc);
-/* Every VM (or the one @spec names), with names and, if @vcpus, vCPUs. */
+/* What dq_list_vms() is for. */
+#define DQ_LIST_VCPUS		1	/* with their vCPUs */
+#define DQ_LIST_TO_CHANGE	2	/* then to change it: EPERM says so */
+/* Every VM (or the one @spec names), with names and vCPUs if asked. */
 int dq_list_vms(struct dq_ipc *ipc, const char *what, const char *spec,
-		bool vcpus, struct dq_vm **vms, size_t *nr);
+		int flags, struct dq_vm **vms, size_t *nr);
+/* The id of the VM @spec names, to change its settings. */
 int dq_find_vm(struct dq_ipc *ipc, const char *what, const char *spec,
 	       uint64_t *id);
 void dq_free_vms(struct dq_vm *vms, size_t nr);

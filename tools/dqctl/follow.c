@@ -28,7 +28,7 @@ const char dq_help_follow[] =
 "tx_bytes, sampled every interval, averaged over the last 4 intervals),\n"
 "or of a fixed RATE, until SIGINT or SIGTERM, which restore the VM's mode\n"
 "and budget (exit status 0).  A VM in observe mode is put in sleep mode.\n"
-"Needs CAP_NET_ADMIN.\n"
+"Needs CAP_SYS_ADMIN.\n"
 "\n"
 "  --bandwidth RATE      a fixed rate: 1Gbit/s, 100MiB/s, ...\n"
 "  --iface IFACE         the transmit rate of interface IFACE\n"
@@ -323,7 +323,7 @@ static int follow(struct follow *f)
 		budget = dq_share_of(f->a.bandwidth, f->a.share, f->a.min,
 				     &at_min);
 	}
-	/* Also the test of CAP_NET_ADMIN, before anything else changed. */
+	/* Also the test of CAP_SYS_ADMIN, before anything else changed. */
 	ret = set(f, f->set_mode, f->mode, budget);
 	if (ret)
 		return ret < 0 ? DQ_EXIT_OK : ret;
@@ -362,7 +362,8 @@ int dq_cmd_follow(int argc, char **argv, bool json)
 	ret = dq_open(&f.ipc);
 	if (ret)
 		return ret;
-	ret = dq_list_vms(f.ipc, "follow", f.a.vm, false, &vms, &nr);
+	ret = dq_list_vms(f.ipc, "follow", f.a.vm, DQ_LIST_TO_CHANGE, &vms,
+			  &nr);
 	if (!ret) {
 		f.vm = vms[0];
 		dq_free_vms(vms, nr);

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "args.h"
 #include "commands.h"
@@ -16,7 +17,7 @@ const char dq_help_monitor[] =
 "\n"
 "Prints dirtyquota's events as they arrive, until interrupted (SIGINT or\n"
 "SIGTERM: exit status 0).  EVENT is vm-new, vm-del, mode-change or\n"
-"quota-full; without one, all are shown.\n"
+"quota-full; without one, all are shown.  Needs CAP_SYS_ADMIN.\n"
 "\n"
 "  -j, --json           one JSON object per line (see dqctl(8))\n"
 "  -c, --count COUNT    exit after COUNT events\n"
@@ -104,7 +105,11 @@ int dq_cmd_monitor(int argc, char **argv, bool json)
 		return ret;
 	dq_catch_signals();
 	fd = dq_ipc_subscribe(ipc);
-	if (fd < 0)
+	if (fd == -EPERM || fd == -EACCES) {
+		dq_err("monitor: %s (listening to events needs CAP_SYS_ADMIN)",
+		       strerror(-fd));
+		ret = DQ_EXIT_FAIL;
+	} else if (fd < 0)
 		ret = dq_report_ipc("monitor", dq_ipc_last_error(ipc), fd,
 				    false);
 	else

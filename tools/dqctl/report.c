@@ -31,10 +31,11 @@ void dq_format_ipc_error(char *buf, size_t size, const char *what,
 	if (len < size && e->attr[0])
 		len += snprintf(buf + len, size - len, " (%s attribute %s)",
 				e->missing ? "missing" : "bad", e->attr);
-	if (len < size && !e->msg[0] && admin &&
-	    (e->err == EPERM || e->err == EACCES))
-		snprintf(buf + len, size - len,
-			 " (changing settings needs CAP_NET_ADMIN)");
+	if (len < size && !e->msg[0] && (e->err == EPERM || e->err == EACCES))
+		snprintf(buf + len, size - len, "%s", admin ?
+			 " (changing settings needs CAP_SYS_ADMIN)" :
+			 " (reading needs CAP_SYS_ADMIN, or the group in "
+			 DQ_READ_GROUP_PATH ")");
 }
 
 int dq_report_ipc(const char *what, const struct dq_ipc_error *last, int err,

@@ -17,11 +17,15 @@
 
 #define DQ_ERR_LEN	512
 
+/* Members of this group may read too (the module's read_group). */
+#define DQ_READ_GROUP_PATH	"/sys/module/dirtyquota/parameters/read_group"
+
 void dq_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * "@what: strerror: message (attribute X)", with a hint where the kernel
- * gives no message: @admin for commands that need CAP_NET_ADMIN.
+ * gives no message (as for a refused dump): @admin for commands that
+ * change settings, else reads.
  */
 void dq_format_ipc_error(char *buf, size_t size, const char *what,
 			 const struct dq_ipc_error *e, bool admin);

@@ -13,7 +13,7 @@ const char dq_help_set[] =
 "                    [max-stall DURATION]\n"
 "\n"
 "Changes the quota settings of a VM, all at once; at least one of them.\n"
-"Needs CAP_NET_ADMIN.\n"
+"Needs CAP_SYS_ADMIN.\n"
 "\n"
 "  mode       observe: count only; sleep: a vCPU over its quota sleeps in\n"
 "             the kernel; exit: KVM_RUN returns to a VMM that asked for it\n"

@@ -13,7 +13,7 @@ const char dq_help_setquota[] =
 "own dirty rate, in bytes per second (0: only the page whose write finds\n"
 "it over, then one page each time max-stall lets it in), or no limit, or\n"
 "puts it back on the equal share of the VM's budget.\n"
-"Needs CAP_NET_ADMIN.  RATE is as in 'dqctl set': 4096, 64K, 100MiB/s,\n"
+"Needs CAP_SYS_ADMIN.  RATE is as in 'dqctl set': 4096, 64K, 100MiB/s,\n"
 "1Gbit/s.\n";
 
 int dq_cmd_setquota(int argc, char **argv, bool json)

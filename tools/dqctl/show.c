@@ -16,7 +16,8 @@ const char dq_help_show[] =
 "Shows every VM that dirtyquota tracks, or one, with its settings and\n"
 "counters and a table of its vCPUs.  VM is a VM id, the PID of its VMM or\n"
 "its name (QEMU's -name); id:N, pid:N and name:NAME say which.  A bare\n"
-"number is an id if such a VM exists, else a PID.\n"
+"number is an id if such a VM exists, else a PID.  Needs CAP_SYS_ADMIN,\n"
+"or membership of the group in " DQ_READ_GROUP_PATH ".\n"
 "\n"
 "  -j, --json   one JSON document (see dqctl(8))\n"
 "  -h, --help   this text\n";
@@ -36,7 +37,8 @@ int dq_cmd_show(int argc, char **argv, bool json)
 	ret = dq_open(&ipc);
 	if (ret)
 		return ret;
-	ret = dq_list_vms(ipc, "show", a.vm, !a.ids, &vms, &nr);
+	ret = dq_list_vms(ipc, "show", a.vm, a.ids ? 0 : DQ_LIST_VCPUS, &vms,
+			  &nr);
 	dq_ipc_close(ipc);
 	if (ret)
 		return ret;

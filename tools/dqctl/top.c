@@ -16,7 +16,7 @@ const char dq_help_top[] =
 "\n"
 "Shows every vCPU (of every VM, or of VM) by dirty rate, with its limit,\n"
 "the share of time it was held back and how often it was stopped since\n"
-"the last refresh.  Runs until interrupted.\n"
+"the last refresh.  Runs until interrupted.  Needs what 'dqctl show' needs.\n"
 "\n"
 "  -b, --batch             no screen control, frames one after another\n"
 "                          (the default when the output is not a terminal)\n"
@@ -62,7 +62,8 @@ static int run(struct dq_ipc *ipc, const struct dq_top_args *a)
 
 	for (i = 0; !dq_interrupted(); i++) {
 		cur = &s[i & 1];
-		ret = dq_list_vms(ipc, "top", a->vm, true, &cur->vms, &cur->nr);
+		ret = dq_list_vms(ipc, "top", a->vm, DQ_LIST_VCPUS, &cur->vms,
+				  &cur->nr);
 		if (ret)
 			break;
 		cur->time_ns = dq_now_ns();

@@ -69,7 +69,7 @@ static int add_vcpus(struct dq_ipc *ipc, const char *what, struct dq_vm *vms,
 }
 
 int dq_list_vms(struct dq_ipc *ipc, const char *what, const char *spec,
-		bool vcpus, struct dq_vm **out, size_t *nr)
+		int flags, struct dq_vm **out, size_t *nr)
 {
 	char msg[DQ_ERR_LEN];
 	struct dq_vm *vms;
@@ -80,7 +80,8 @@ int dq_list_vms(struct dq_ipc *ipc, const char *what, const char *spec,
 	*nr = 0;
 	err = dq_ipc_dump_vms(ipc, &vms, nr);
 	if (err)
-		return dq_report_ipc(what, dq_ipc_last_error(ipc), err, false);
+		return dq_report_ipc(what, dq_ipc_last_error(ipc), err,
+				     flags & DQ_LIST_TO_CHANGE);
 	dq_vm_fill_names(vms, *nr);
 	if (spec) {
 		i = dq_resolve_vm(vms, *nr, spec, msg, sizeof(msg));
@@ -93,7 +94,7 @@ int dq_list_vms(struct dq_ipc *ipc, const char *what, const char *spec,
 		memmove(vms, &vms[i], sizeof(*vms));
 		*nr = 1;
 	}
-	if (vcpus) {
+	if (flags & DQ_LIST_VCPUS) {
 		err = add_vcpus(ipc, what, vms, nr);
 		if (err) {
 			dq_free_vms(vms, *nr);
@@ -112,7 +113,7 @@ int dq_find_vm(struct dq_ipc *ipc, const char *what, const char *spec,
 	size_t nr;
 	int err;
 
-	err = dq_list_vms(ipc, what, spec, false, &vms, &nr);
+	err = dq_list_vms(ipc, what, spec, DQ_LIST_TO_CHANGE, &vms, &nr);
 	if (err)
 		return err;
 	*id = vms[0].id;

@@ -154,11 +154,17 @@
  * the generic netlink family DIRTYQUOTA_FAMILY_NAME, version
  * DIRTYQUOTA_FAMILY_VERSION, without the VMM's help.  Its specification is
  * uapi/dirtyquota.yaml, in the kernel's netlink-spec format.  Resolving the
- * family loads dirtyquota.ko.  Everyone may read and listen; the set
- * commands need CAP_NET_ADMIN (GENL_ADMIN_PERM: the netlink core answers
- * EPERM, without an extended ack message, before the request reaches
- * dirtyquota).  Requests are checked strictly, and a rejected one changes
- * nothing: the reserved field of the genetlink header and unknown
+ * family loads dirtyquota.ko.  Everything needs CAP_SYS_ADMIN in the
+ * initial user namespace (a user namespace's root, or CAP_NET_ADMIN, is
+ * not enough): the set commands, since they can hold any user's vCPUs;
+ * joining the "events" group; and reading, which shows KVM's statistics
+ * and the VMM's pid and name, as KVM's debugfs shows root only.  Reading
+ * (VM_GET, VCPU_GET, not events) is also open to the members of the group
+ * in the module parameter read_group (-1, the default: none).  Refused:
+ * EPERM, with an extended ack message for a do, without for a dump (and
+ * a refused dump holds nothing), without for joining the group; the
+ * policy is checked first.  Requests are checked strictly, and a
+ * rejected one changes nothing: the reserved field of the genetlink header and unknown
  * nlmsg_flags must be 0 (EINVAL); unknown attributes, attributes of the
  * wrong type or length, attributes given twice (EINVAL) and values out of
  * range (ERANGE) are rejected with an extended ack message that points at
@@ -213,7 +219,7 @@
  *	  STOPPED (u8): held back right now.
  *	Errors: ENOENT (no such VM).
  *
- * DIRTYQUOTA_CMD_VM_SET (CAP_NET_ADMIN)
+ * DIRTYQUOTA_CMD_VM_SET (CAP_SYS_ADMIN)
  *	DIRTYQUOTA_A_VM_ID (required) and at least one of MODE, BUDGET,
  *	INTERVAL_NS, POOL, MAX_STALL_NS, with the meaning and effect of
  *	DIRTYQUOTA_IOC_SET_VM.  Errors: ENOENT (no such VM), ENODEV (the VM
@@ -221,7 +227,7 @@
  *	INTERVAL_NS or MAX_STALL_NS out of range), EPERM (exit mode, and the
  *	attached VMM did not ask for it).
  *
- * DIRTYQUOTA_CMD_VCPU_SET (CAP_NET_ADMIN)
+ * DIRTYQUOTA_CMD_VCPU_SET (CAP_SYS_ADMIN)
  *	DIRTYQUOTA_A_VCPU_VM_ID, DIRTYQUOTA_A_VCPU_INDEX (required) and
  *	exactly one of DIRTYQUOTA_A_VCPU_RATE (u64: the vCPU's own rate, as
  *	in DIRTYQUOTA_IOC_SET_VCPU_QUOTA) and DIRTYQUOTA_A_VCPU_SHARE (flag:

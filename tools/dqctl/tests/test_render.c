@@ -284,7 +284,7 @@ static void error_messages(void **state)
 	e.err = EPERM;
 	dq_format_ipc_error(buf, sizeof(buf), "set", &e, true);
 	assert_string_equal(buf, "set: Operation not permitted "
-			    "(changing settings needs CAP_NET_ADMIN)");
+			    "(changing settings needs CAP_SYS_ADMIN)");
 	/* An EPERM with a reason is the module's own: no hint. */
 	strcpy(e.msg, "the VMM did not ask for exit mode");
 	dq_format_ipc_error(buf, sizeof(buf), "set", &e, true);
@@ -293,7 +293,8 @@ static void error_messages(void **state)
 	memset(&e, 0, sizeof(e));
 	e.err = EPERM;
 	dq_format_ipc_error(buf, sizeof(buf), "show", &e, false);
-	assert_string_equal(buf, "show: Operation not permitted");
+	assert_string_equal(buf, "show: Operation not permitted (reading needs "
+			    "CAP_SYS_ADMIN, or the group in " DQ_READ_GROUP_PATH ")");
 
 	/* Long messages are cut, not overrun. */
 	memset(e.msg, 'm', sizeof(e.msg) - 1);
