@@ -74,6 +74,7 @@ void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
 	q->base = total;
 	q->quota = quota;
 	q->drawn = 0;
+	q->carried = 0;
 	WRITE_ONCE(q->threshold, dq_sat_add(total, quota));
 }
 
@@ -90,10 +91,19 @@ void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
  * over two vCPUs at 1 ms, one idle, rolled 2-3 intervals late under
  * emulation, gave the other 0.6 MiB/s).  The pool's cap bounds what that
  * can add up to.
+ *
+ * Unless the vCPU is @held: stopped for its quota and given more, but not
+ * back in the guest yet.  It did not leave its quota for want of pages to
+ * dirty but because the host did not run it, and keeps what it left, up
+ * to DQ_CATCHUP intervals of @quota in all; only the rest is returned.
+ * A host that is slow to run woken vCPUs must not lower their rate: at
+ * 512 KiB/s, 10 ms, on a host with more busy threads than CPUs, the
+ * writer got 64% of its rate before.
  */
-u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
+u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota,
+		    bool held)
 {
-	u64 unused;
+	u64 unused, keep = 0;
 
 	if (q->threshold == DQ_UNLIMITED || quota == DQ_UNLIMITED) {
 		dq_quota_start(q, total, quota);
@@ -105,37 +115,43 @@ u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota)
 	} else {
 		unused = dq_sat_add(q->threshold - total, missed);
 		q->base = total;
+		if (held) {
+			keep = min(unused, dq_sat_mul(quota, DQ_CATCHUP - 1));
+			unused -= keep;
+		}
 	}
-	q->quota = quota;
+	q->carried = keep;
+	q->quota = dq_sat_add(quota, keep);
 	q->drawn = 0;
-	WRITE_ONCE(q->threshold, dq_sat_add(q->base, quota));
+	WRITE_ONCE(q->threshold, dq_sat_add(q->base, q->quota));
 	return unused;
 }
 
 /*
  * Ends intervals @from to @to - 1 of a vCPU with @rate (or DQ_RATE_SHARE)
  * and starts interval @to; what a vCPU on the share did not use goes to
- * the pool, up to its cap however late the roll.
+ * the pool, up to its cap however late the roll.  @held: see
+ * dq_quota_refill().
  */
 void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
-		   u64 rate, u64 from, u64 to)
+		   u64 rate, u64 from, u64 to, bool held)
 {
 	u64 n = min_t(u64, to - from, DQ_CATCHUP), unused;
 
 	unused = dq_quota_refill(q, total, dq_quota_of(b, rate, to - n + 1, to),
-				 dq_quota_of(b, rate, to, to + 1));
+				 dq_quota_of(b, rate, to, to + 1), held);
 	if (rate == DQ_RATE_SHARE && b->pool)
 		dq_pool_deposit(b->pool, unused, b->pool_cap);
 }
 
-/* A new quota within the current interval; the pool draws stay. */
+/* A new quota within the current interval; pool draws and carry stay. */
 void dq_quota_set(struct dq_quota *q, u64 total, u64 quota)
 {
 	if (quota == DQ_UNLIMITED || q->quota == DQ_UNLIMITED) {
 		dq_quota_start(q, total, quota);
 		return;
 	}
-	q->quota = dq_sat_add(quota, q->drawn);
+	q->quota = dq_sat_add(dq_sat_add(quota, q->drawn), q->carried);
 	WRITE_ONCE(q->threshold, dq_sat_add(q->base, q->quota));
 }
 

@@ -25,7 +25,13 @@
  *   stay exact even when a quota is a few pages;
  * - a roll that comes late, for several intervals at once, gives a stopped
  *   vCPU the quota of each of them (up to DQ_CATCHUP); the pool stays
- *   within its cap.
+ *   within its cap;
+ * - a vCPU that is held (stopped for its quota, and not back in the guest
+ *   yet, because the host has not run it since it was woken) keeps what
+ *   it did not use, up to DQ_CATCHUP intervals' quota: it did not leave it
+ *   for want of pages to dirty.  A host slow to run woken vCPUs thus does
+ *   not lower their rate; the most such a vCPU may dirty at once, when it
+ *   runs, is DQ_CATCHUP intervals' quota plus what it draws.
  *
  * A vCPU that passes its threshold first draws from the pool, first come
  * first served, then waits for the next interval.  A change of settings
@@ -48,6 +54,7 @@ struct dq_quota {
 	u64 quota;		/* bytes it may dirty this interval, pool included */
 	u64 threshold;		/* base + quota: the hot path compares to this */
 	u64 drawn;		/* from the pool this interval */
+	u64 carried;		/* kept from earlier intervals while held */
 };
 
 /* A VM's budget, as the quotas of its vCPUs follow it; filled by the caller. */
@@ -66,9 +73,10 @@ u64 dq_rate_to_interval(u64 bytes_per_sec, u64 interval_ns);
 u64 dq_quota_of(const struct dq_budget *b, u64 rate, u64 from, u64 to);
 
 void dq_quota_start(struct dq_quota *q, u64 total, u64 quota);
-u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota);
+u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota,
+		    bool held);
 void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
-		   u64 rate, u64 from, u64 to);
+		   u64 rate, u64 from, u64 to, bool held);
 void dq_quota_set(struct dq_quota *q, u64 total, u64 quota);
 void dq_quota_forgive(struct dq_quota *q, u64 total);
 bool dq_quota_over(const struct dq_quota *q, u64 total);

@@ -85,7 +85,8 @@ static void dq_vm_roll(struct dq_vm *vm, u64 now)
 
 	xa_for_each(&vm->vcpus, i, dv)
 		dq_quota_roll(&dv->q, READ_ONCE(dv->count.bytes_dirtied), &b,
-			      dv->rate, vm->interval_no, k);
+			      dv->rate, vm->interval_no, k,
+			      READ_ONCE(dv->stall_start) != 0);
 	vm->interval_no = k;
 }
 

@@ -93,7 +93,7 @@ check "show -j: bytes dirtied per VM and vCPU are the guest's writes ($got)" \
 	[ "$got" = "$want" ]
 id=$(echo "$json" | json_vals id | head -n 1)
 check "the VM is found by pid too" \
-	[ "$(dqctl -j show "$pid_once" | json_vals id | head -n 1)" = "$id" ]
+	[ -n "$id" -a "$(dqctl -j show "$pid_once" | json_vals id | head -n 1)" = "$id" ]
 check "and by id:N" \
 	[ "$(dqctl -j show "id:$id" | json_vals pid | head -n 1)" = "$pid_once" ]
 out=$(dqctl show once)

@@ -81,9 +81,9 @@ static void rate_zero_stops_at_first_page(void **state)
 	assert_false(dq_quota_over(&q, 0));
 	assert_true(dq_quota_over(&q, PAGE));
 	/* It stays stopped, interval after interval. */
-	assert_true(dq_quota_refill(&q, PAGE, 0, 0) == 0);
+	assert_true(dq_quota_refill(&q, PAGE, 0, 0, false) == 0);
 	assert_true(dq_quota_over(&q, PAGE));
-	assert_true(dq_quota_refill(&q, PAGE, 0, 0) == 0);
+	assert_true(dq_quota_refill(&q, PAGE, 0, 0, false) == 0);
 	assert_true(dq_quota_over(&q, PAGE));
 }
 
@@ -93,12 +93,13 @@ static void unused_quota_is_returned_once(void **state)
 
 	dq_quota_start(&q, 0, 10 * PAGE);
 	/* Used 3 pages: 7 unused go to the pool. */
-	assert_true(dq_quota_refill(&q, 3 * PAGE, 0, 10 * PAGE) == 7 * PAGE);
+	assert_true(dq_quota_refill(&q, 3 * PAGE, 0, 10 * PAGE, false) ==
+		    7 * PAGE);
 	assert_true(q.threshold == 13 * PAGE);
 	/* Idle for 8 intervals: the last one's 10 pages and the 7 missed
 	 * intervals' 70 are unused (the pool's cap bounds what it keeps). */
-	assert_true(dq_quota_refill(&q, 3 * PAGE, 7 * 10 * PAGE, 10 * PAGE) ==
-		    80 * PAGE);
+	assert_true(dq_quota_refill(&q, 3 * PAGE, 7 * 10 * PAGE, 10 * PAGE,
+				    false) == 80 * PAGE);
 	assert_true(q.threshold == 13 * PAGE);
 }
 
@@ -112,7 +113,7 @@ static void excess_is_carried_as_debt(void **state)
 	dq_quota_start(&q, 0, 10240);
 	for (total = 0, i = 0; i < 100000 && intervals < 1000; i++) {
 		if (dq_quota_over(&q, total)) {
-			dq_quota_refill(&q, total, 0, 10240);
+			dq_quota_refill(&q, total, 0, 10240, false);
 			intervals++;
 			continue;
 		}
@@ -132,27 +133,27 @@ static void refill_across_many_intervals(void **state)
 	/* A stopped vCPU, 25 pages over, rolled 5 intervals late: it keeps
 	 * their quota, pays its debt and has 15 pages left. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	dq_quota_roll(&q, 35 * PAGE, &b, TEN_PAGES, 0, 5);
+	dq_quota_roll(&q, 35 * PAGE, &b, TEN_PAGES, 0, 5, false);
 	assert_true(q.base == 50 * PAGE);
 	assert_true(q.threshold == 60 * PAGE);
 	/* No more than DQ_CATCHUP intervals are made up, even after a pause. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	dq_quota_roll(&q, 1000 * PAGE, &b, TEN_PAGES, 0, 100000);
+	dq_quota_roll(&q, 1000 * PAGE, &b, TEN_PAGES, 0, 100000, false);
 	assert_true(q.threshold == (DQ_CATCHUP + 1) * 10 * PAGE);
 	assert_true(dq_quota_over(&q, 1000 * PAGE));
 	/* Far more debt than the missed intervals cover: still stopped. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	dq_quota_roll(&q, 100 * PAGE, &b, TEN_PAGES, 7, 10);
+	dq_quota_roll(&q, 100 * PAGE, &b, TEN_PAGES, 7, 10, false);
 	assert_true(dq_quota_over(&q, 100 * PAGE));
 	assert_true(q.threshold == 40 * PAGE);
 	/* A vCPU that was not over banks nothing from missed intervals. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	dq_quota_roll(&q, 4 * PAGE, &b, TEN_PAGES, 0, 50);
+	dq_quota_roll(&q, 4 * PAGE, &b, TEN_PAGES, 0, 50, false);
 	assert_true(q.base == 4 * PAGE && q.threshold == 14 * PAGE);
 	/* ... and gives back what it left and the missed intervals' quota. */
 	dq_quota_start(&q, 0, 10 * PAGE);
-	assert_true(dq_quota_refill(&q, 4 * PAGE, 49 * 10 * PAGE, 10 * PAGE) ==
-		    496 * PAGE);
+	assert_true(dq_quota_refill(&q, 4 * PAGE, 49 * 10 * PAGE, 10 * PAGE,
+				    false) == 496 * PAGE);
 }
 
 static void unlimited_quota(void **state)
@@ -162,9 +163,9 @@ static void unlimited_quota(void **state)
 	dq_quota_start(&q, 5 * PAGE, DQ_UNLIMITED);
 	assert_false(dq_quota_over(&q, DQ_UNLIMITED - 1));
 	assert_true(dq_quota_refill(&q, 1ULL << 50, DQ_UNLIMITED,
-				    DQ_UNLIMITED) == 0);
+				    DQ_UNLIMITED, false) == 0);
 	/* From unlimited to limited: counting starts now, no debt. */
-	assert_true(dq_quota_refill(&q, 1ULL << 51, 0, 10 * PAGE) == 0);
+	assert_true(dq_quota_refill(&q, 1ULL << 51, 0, 10 * PAGE, false) == 0);
 	assert_true(q.base == 1ULL << 51);
 	assert_false(dq_quota_over(&q, (1ULL << 51) + 10 * PAGE));
 	assert_true(dq_quota_over(&q, (1ULL << 51) + 11 * PAGE));
@@ -180,7 +181,8 @@ static void long_uptime(void **state)
 	/* Counters near 2^64 saturate rather than wrap into "under". */
 	dq_quota_start(&q, total, 1000 * PAGE);
 	assert_true(q.threshold == DQ_UNLIMITED);
-	assert_true(dq_quota_refill(&q, total, DQ_UNLIMITED, 1000 * PAGE) == 0);
+	assert_true(dq_quota_refill(&q, total, DQ_UNLIMITED, 1000 * PAGE,
+				    false) == 0);
 	assert_false(dq_quota_over(&q, total));
 }
 
@@ -245,8 +247,9 @@ static void idle_vcpus_feed_the_writer(void **state)
 		       dq_pool_draw(&pool, &v[0], total[0], share))
 			total[0] += PAGE;
 		for (i = 0; i < 4; i++)
-			dq_pool_deposit(&pool, dq_quota_refill(&v[i], total[i], 0,
-							       share), cap);
+			dq_pool_deposit(&pool,
+					dq_quota_refill(&v[i], total[i], 0,
+							share, false), cap);
 	}
 	/* The writer got about the whole budget of 40 pages per interval. */
 	assert_true(total[0] >= 100 * 39 * PAGE && total[0] <= 100 * 41 * PAGE);
@@ -271,14 +274,14 @@ static void late_roll_keeps_pool_under_cap(void **state)
 		dq_quota_start(&v[i], 0, 10 * PAGE);
 	/* Two idle vCPUs fill the pool... */
 	for (i = 0; i < 2; i++)
-		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 0, 1);
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 0, 1, false);
 	assert_int_equal(pool, cap);
 	/* ... and a roll 3 intervals late leaves it at its cap. */
 	for (i = 0; i < 2; i++)
-		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 1, 4);
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 1, 4, false);
 	assert_int_equal(pool, cap);
 	for (i = 0; i < 2; i++)
-		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 4, 100);
+		dq_quota_roll(&v[i], 0, &b, DQ_RATE_SHARE, 4, 100, false);
 	assert_int_equal(pool, cap);
 }
 
@@ -304,7 +307,7 @@ static void late_rolls_deliver_the_pool(void **state)
 	for (j = 3; j <= 3000; j += 3) {
 		for (i = 0; i < 2; i++)
 			dq_quota_roll(&v[i], total[i], &b, DQ_RATE_SHARE,
-				      j - 3, j);
+				      j - 3, j, false);
 		dq_pool_draw(&pool, &v[1], total[1],
 			     dq_quota_of(&b, DQ_RATE_SHARE, j, j + 1));
 		while (!dq_quota_over(&v[1], total[1]))
@@ -313,6 +316,68 @@ static void late_rolls_deliver_the_pool(void **state)
 	/* 3 s at 1 MiB/s, less the page or two in flight. */
 	assert_true(total[1] >= 3 * (1 << 20) - 2 * PAGE);
 	assert_true(total[1] <= 3 * (1 << 20) + 2 * PAGE);
+}
+
+/*
+ * A vCPU the host runs only every third interval after its stops (woken
+ * with quota, still held at the next roll or two).  With its leftover kept
+ * while held it gets its rate; before, about a third of it.
+ */
+static u64 slow_host_writer(bool held)
+{
+	struct dq_budget b = { .rate = DQ_UNLIMITED, .interval_ns = 10 * MS };
+	struct dq_quota q;
+	u64 total = 0, j;
+
+	dq_quota_start(&q, 0, 10 * PAGE);
+	for (j = 1; j <= 300; j++) {
+		if (j % 3 == 1)
+			while (!dq_quota_over(&q, total))
+				total += PAGE;
+		/* Stopped since it went over; it runs again at j % 3 == 1. */
+		dq_quota_roll(&q, total, &b, TEN_PAGES, j - 1, j,
+			      held && j % 3 != 1);
+	}
+	return total;
+}
+
+static void held_vcpu_keeps_its_quota(void **state)
+{
+	struct dq_budget b = { .rate = DQ_UNLIMITED, .interval_ns = 10 * MS };
+	u64 got = slow_host_writer(true), pool = 0;
+	struct dq_quota q;
+
+	/* 300 intervals of 10 pages, less what the last two leave. */
+	assert_true(got >= 2979 * PAGE && got <= 3001 * PAGE);
+	assert_true(slow_host_writer(false) < got / 2);
+
+	/* Held through many rolls: no more than DQ_CATCHUP intervals. */
+	dq_quota_start(&q, 0, 10 * PAGE);
+	dq_quota_roll(&q, 11 * PAGE, &b, TEN_PAGES, 0, 1, true);
+	assert_int_equal(q.threshold, 20 * PAGE);
+	dq_quota_roll(&q, 11 * PAGE, &b, TEN_PAGES, 1, 2, true);
+	assert_int_equal(q.threshold, 30 * PAGE);
+	assert_int_equal(q.carried, 9 * PAGE);
+	dq_quota_roll(&q, 11 * PAGE, &b, TEN_PAGES, 2, 100, true);
+	assert_int_equal(q.threshold, (11 + DQ_CATCHUP * 10) * PAGE);
+	/* A change of settings keeps the carry; the next roll, not held,
+	 * returns it. */
+	dq_quota_set(&q, 11 * PAGE, 20 * PAGE);
+	assert_int_equal(q.threshold, (11 + 20 + (DQ_CATCHUP - 1) * 10) * PAGE);
+	assert_true(dq_quota_refill(&q, 11 * PAGE, 0, 10 * PAGE, false) ==
+		    (20 + (DQ_CATCHUP - 1) * 10) * PAGE);
+	assert_int_equal(q.threshold, 21 * PAGE);
+	assert_int_equal(q.carried, 0);
+
+	/* On the share, what a held vCPU cannot keep goes to the pool. */
+	b.rate = 2 * TEN_PAGES;
+	b.nr_vcpus = 2;
+	b.pool = &pool;
+	b.pool_cap = 1000 * PAGE;
+	dq_quota_start(&q, 0, 10 * PAGE);
+	dq_quota_roll(&q, 0, &b, DQ_RATE_SHARE, 0, 20, true);
+	assert_int_equal(q.threshold, DQ_CATCHUP * 10 * PAGE);
+	assert_int_equal(pool, 10 * PAGE);
 }
 
 /* 3b: a change of settings keeps what the vCPU drew from the pool. */
@@ -335,7 +400,7 @@ static void set_keeps_pool_draws(void **state)
 	dq_quota_set(&q, 12 * PAGE, 5 * PAGE);
 	assert_int_equal(q.threshold, 16 * PAGE);
 	/* The next interval starts without them. */
-	dq_quota_refill(&q, 12 * PAGE, 0, 5 * PAGE);
+	dq_quota_refill(&q, 12 * PAGE, 0, 5 * PAGE, false);
 	assert_int_equal(q.threshold, 17 * PAGE);
 	dq_quota_set(&q, 12 * PAGE, 6 * PAGE);
 	assert_int_equal(q.threshold, 18 * PAGE);
@@ -406,7 +471,7 @@ static void remainders_are_carried(void **state)
 	for (no = 0; no < 100000; no++) {
 		while (!dq_quota_over(&q, total))
 			total += PAGE;
-		dq_quota_roll(&q, total, &b, 999, no, no + 1);
+		dq_quota_roll(&q, total, &b, 999, no, no + 1, false);
 	}
 	assert_true(total >= 24 * PAGE && total <= 26 * PAGE);
 
@@ -434,10 +499,10 @@ static void huge_quota_roll_does_not_wrap(void **state)
 
 	dq_quota_start(&q, 0, big);
 	/* Idle for two intervals: one interval's worth to the pool. */
-	dq_quota_roll(&q, 0, &b, DQ_RATE_SHARE, 0, 2);
+	dq_quota_roll(&q, 0, &b, DQ_RATE_SHARE, 0, 2, false);
 	assert_true(pool == big);
 	/* What it left and what it missed add up, saturating. */
-	assert_true(dq_quota_refill(&q, 0, big, big) >= big);
+	assert_true(dq_quota_refill(&q, 0, big, big, false) >= big);
 	assert_true(dq_quota_of(&b, DQ_RATE_SHARE, 0, 3) == DQ_UNLIMITED);
 	assert_true(dq_quota_of(&b, DQ_UNLIMITED - 2, 0, 1) == DQ_UNLIMITED - 2);
 }
@@ -461,6 +526,7 @@ int main(void)
 		cmocka_unit_test(idle_vcpus_feed_the_writer),
 		cmocka_unit_test(late_roll_keeps_pool_under_cap),
 		cmocka_unit_test(late_rolls_deliver_the_pool),
+		cmocka_unit_test(held_vcpu_keeps_its_quota),
 		cmocka_unit_test(set_keeps_pool_draws),
 		cmocka_unit_test(share_over_share_vcpus),
 		cmocka_unit_test(remainders_are_carried),
