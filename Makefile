@@ -14,6 +14,7 @@
 #   make check-install  the README's install and uninstall blocks, verbatim,
 #                   in a Debian 12 guest booted under QEMU (KERNEL= too)
 #   make style      checkpatch --strict over the module and the core patches
+#   make kabi       the patched KVM's exports have the kernel's own CRCs
 #   make sparse     sparse over the module
 #   make install    dqctl, its man page and bash completion (PREFIX, DESTDIR),
 #                   and the udev rule for /dev/dirtyquota (UDEVDIR)
@@ -48,7 +49,7 @@ MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbu
 
 .PHONY: all deps kvm module module-src tools unit selftests check check-debug \
 	check-install debug-kernel install-rootfs \
-	bench demo style sparse install uninstall dkms-install dkms-remove clean
+	bench demo style kabi sparse install uninstall dkms-install dkms-remove clean
 
 all: kvm module tools selftests
 
@@ -104,7 +105,7 @@ selftests: tools
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
-	@$(MAKE) --no-print-directory style
+	@$(MAKE) --no-print-directory style kabi
 	@sandbox/qemu-bundle.sh --guest $(SELFTESTS)/guest-bare.elf \
 		--out $(BUILD)/qemu-bundle.cpio.gz
 	@sandbox/check.sh --image-dir $(IMAGE_DIR) \
@@ -123,7 +124,7 @@ check-debug: deps
 	@$(DQCTL) OUT=$(BUILD)/dqctl FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz
 	@dir=$$(sandbox/debug-kernel.sh $(KSRC_TARBALL) sandbox/debug.config) && \
 	abi=$$(basename $$dir) && \
-	$(MAKE) --no-print-directory kvm module KERNEL_ABI=$$abi KDIR=$$dir/build && \
+	$(MAKE) --no-print-directory kvm module kabi KERNEL_ABI=$$abi KDIR=$$dir/build && \
 	sandbox/check-debug.sh --kernel-dir $$dir/build \
 		--kvm-dir $(BUILD)/kvm-$$abi/arch/x86/kvm \
 		--module $(BUILD)/module-$$abi/dirtyquota.ko \
@@ -175,6 +176,10 @@ style: $(if $(SCHEMA_TARBALL),$(SCHEMA))
 	@$(if $(SCHEMA_TARBALL),,echo "style: no linux-source-6.12: the netlink spec is not validated against the kernel's schema")
 	@scripts/spec-check.py uapi/dirtyquota.yaml uapi $(if $(SCHEMA_TARBALL),$(SCHEMA))
 
+# Modules built against the stock KVM (i915's kvmgt.ko) still load.
+kabi: kvm
+	@kvm/kabi-check.sh $(KDIR)/Module.symvers $(KVM_DIR)/arch/x86/kvm/Module.symvers
+
 sparse: kvm module-src
 	@$(MODULE_KBUILD) C=2 modules
 
@@ -203,7 +208,7 @@ dkms-install:
 	install -m 0644 uapi/linux/dirtyquota.h $(DKMS_DQ)/uapi/linux/
 	install -m 0755 scripts/dkms-pre-build.sh $(DKMS_DQ)/scripts/
 	sed 's/@VERSION@/$(VERSION)/' kvm/dkms.conf >$(DKMS_KVM)/dkms.conf
-	install -m 0755 kvm/build.sh kvm/dkms-post-build.sh $(DKMS_KVM)/
+	install -m 0755 kvm/build.sh kvm/kabi-check.sh kvm/dkms-post-build.sh $(DKMS_KVM)/
 	for d in kvm/patches/*/; do \
 		install -m 0644 $${d}0*.patch $(DKMS_KVM)/$${d#kvm/} || exit; \
 	done

@@ -15,7 +15,9 @@
 # changes or adds (include/, arch/x86/include/) form an overlay that comes
 # before the kernel's own headers, through NOSTDINC_FLAGS, for KVM and for
 # every module built against it.  The result is OUT_DIR/arch/x86/kvm/*.ko
-# and its Module.symvers, and OUT_DIR/include/linux/kvm_dirty_provider.h.
+# and its Module.symvers, and OUT_DIR/include/linux/kvm_dirty_provider.h;
+# every export keeps the CRC it has in the kernel's Module.symvers, or the
+# build fails (kvm/kabi-check.sh).
 # KDIR=DIR builds against another kernel's object tree than
 # /lib/modules/KVER/build (the debug kernel of `make check-debug`).
 # The three modules get MODULE_VERSION "dirtyquota-VERSION": dkms does not
@@ -100,3 +102,12 @@ EOM
 rm -rf "$out"
 mv "$out.tmp" "$out"
 make -C "$kbuild" M="$out/arch/x86/kvm" -j"$(nproc)" modules
+
+# Modules built against the stock KVM (i915's kvmgt.ko) must still load.
+if [[ -r $kbuild/Module.symvers ]]; then
+	"$(dirname "$0")/kabi-check.sh" "$kbuild/Module.symvers" \
+		"$out/arch/x86/kvm/Module.symvers" ||
+		die "the patched KVM would keep other modules from loading (above)"
+else
+	echo "kvm/build.sh: $kbuild has no Module.symvers: the kABI is not checked" >&2
+fi

@@ -3,7 +3,10 @@
 #
 # Builds the sandbox's initramfs: busybox, sandbox/init, the kernel modules
 # it loads (Debian's irqbypass and ccp, the patched kvm and kvm-amd,
-# dirtyquota) and a test directory that holds the run list.
+# dirtyquota) and a test directory that holds the run list.  Debian's
+# kvmgt.ko, built against the stock KVM, and the modules it needs go to
+# /modules/kabi/, in load order in /modules/kabi/order, for kabi_test.sh;
+# a kernel without kvmgt.ko leaves them out.
 #
 #   sandbox/mkinitramfs.sh --image-dir DIR --kvm-dir DIR [--module KO]
 #                          --tests DIR --out FILE [--modules-dir DIR]
@@ -60,6 +63,35 @@ for m in virt/lib/irqbypass drivers/crypto/ccp/ccp; do
 	fi
 done
 cp "$kvm/kvm.ko" "$kvm/kvm-amd.ko" "$root/modules/"
+
+# kvmgt.ko and what it depends on, dependencies first; KVM is ours.
+declare -A kos=()
+while read -r f; do
+	n=$(basename "$f"); n=${n%.xz}; n=${n%.ko}
+	kos[${n//-/_}]=$f
+done < <(find "$mods" -name '*.ko' -o -name '*.ko.xz')
+kabi_order=()
+kabi_visit() {
+	local m=$1 d
+	[[ $m == kvm || $m == irqbypass || " ${kabi_order[*]} " == *" $m "* ]] && return
+	[[ -n ${kos[$m]:-} ]] || die "kvmgt.ko needs $m, which $mods lacks"
+	for d in $(modinfo -F depends "${kos[$m]}" | tr , ' '); do
+		kabi_visit "${d//-/_}"
+	done
+	kabi_order+=("$m")
+}
+if [[ -n ${kos[kvmgt]:-} ]]; then
+	kabi_visit kvmgt
+	mkdir -p "$root/modules/kabi"
+	for m in "${kabi_order[@]}"; do
+		if [[ ${kos[$m]} == *.xz ]]; then
+			xz -dc "${kos[$m]}" >"$root/modules/kabi/$m.ko"
+		else
+			cp "${kos[$m]}" "$root/modules/kabi/$m.ko"
+		fi
+		echo "$m" >>"$root/modules/kabi/order"
+	done
+fi
 [[ -z $module ]] || cp "$module" "$root/modules/"
 cp -r "$tests"/. "$root/tests/"
 
