@@ -254,6 +254,14 @@
  * struct dirtyquota_exit (run->dirty_quota in a patched <linux/kvm.h>; with
  * stock headers, at the address of run->hw).  The reason and layout are
  * defined by the dirtyquota KVM core patch and repeated here.
+ *
+ * KVM_CAP_DIRTY_QUOTA
+ * -------------------
+ * KVM_CHECK_EXTENSION, on /dev/kvm or a VM, answers 1 for it when KVM has
+ * the core patch's exit (x86), 0 on a stock KVM: a VMM learns from KVM
+ * itself whether KVM_RUN may return KVM_EXIT_DIRTY_QUOTA_FULL.  The exit
+ * comes only once the VM is attached with DIRTYQUOTA_ATTACH_F_EXIT and
+ * in exit mode.
  */
 #ifndef _UAPI_LINUX_DIRTYQUOTA_H
 #define _UAPI_LINUX_DIRTYQUOTA_H
@@ -266,6 +274,9 @@
 
 #ifndef KVM_EXIT_DIRTY_QUOTA_FULL
 #define KVM_EXIT_DIRTY_QUOTA_FULL	0x4451
+#endif
+#ifndef KVM_CAP_DIRTY_QUOTA
+#define KVM_CAP_DIRTY_QUOTA		0x4451
 #endif
 
 struct dirtyquota_exit {
