@@ -54,13 +54,20 @@ for applet in $(/bin/busybox --list); do
 	[[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
 done
 cp "$(dirname "$0")/init" "$root/init"
-# Debian's own modules (or --modules-dir's), uncompressed (6.12 ships .ko.xz).
-for m in virt/lib/irqbypass drivers/crypto/ccp/ccp; do
-	if [[ -f $mods/$m.ko ]]; then
-		cp "$mods/$m.ko" "$root/modules/"
+
+# ko_copy FILE DEST: a module, uncompressed (6.12 ships .ko.xz).
+ko_copy() {
+	if [[ $1 == *.xz ]]; then
+		xz -dc "$1" >"$2"
 	else
-		xz -dc "$mods/$m.ko.xz" >"$root/modules/$(basename "$m").ko"
+		cp "$1" "$2"
 	fi
+}
+# Debian's own modules (or --modules-dir's).
+for m in virt/lib/irqbypass drivers/crypto/ccp/ccp; do
+	f=$mods/$m.ko
+	[[ -f $f ]] || f=$f.xz
+	ko_copy "$f" "$root/modules/$(basename "$m").ko"
 done
 cp "$kvm/kvm.ko" "$kvm/kvm-amd.ko" "$root/modules/"
 
@@ -84,11 +91,7 @@ if [[ -n ${kos[kvmgt]:-} ]]; then
 	kabi_visit kvmgt
 	mkdir -p "$root/modules/kabi"
 	for m in "${kabi_order[@]}"; do
-		if [[ ${kos[$m]} == *.xz ]]; then
-			xz -dc "${kos[$m]}" >"$root/modules/kabi/$m.ko"
-		else
-			cp "${kos[$m]}" "$root/modules/kabi/$m.ko"
-		fi
+		ko_copy "${kos[$m]}" "$root/modules/kabi/$m.ko"
 		echo "$m" >>"$root/modules/kabi/order"
 	done
 fi
