@@ -92,16 +92,16 @@ void dq_quota_start(struct dq_quota *q, u64 total, u64 quota)
  * emulation, gave the other 0.6 MiB/s).  The pool's cap bounds what that
  * can add up to.
  *
- * Unless the vCPU is @held: stopped for its quota and given more, but not
+ * Unless the vCPU is held: stopped for its quota and given more, but not
  * back in the guest yet.  It did not leave its quota for want of pages to
- * dirty but because the host did not run it, and keeps what it left, up
- * to DQ_CATCHUP intervals of @quota in all; only the rest is returned.
- * A host that is slow to run woken vCPUs must not lower their rate: at
- * 512 KiB/s, 10 ms, on a host with more busy threads than CPUs, the
- * writer got 64% of its rate before.
+ * dirty but because the host did not run it, and keeps up to @keep_max of
+ * what it left (0 when not held; see dq_hold_max()); only the rest is
+ * returned.  A host that is slow to run woken vCPUs must not lower their
+ * rate: at 512 KiB/s, 10 ms, on a host with more busy threads than CPUs,
+ * the writer got 64% of its rate before.
  */
 u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota,
-		    bool held)
+		    u64 keep_max)
 {
 	u64 unused, keep = 0;
 
@@ -115,16 +115,26 @@ u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota,
 	} else {
 		unused = dq_sat_add(q->threshold - total, missed);
 		q->base = total;
-		if (held) {
-			keep = min(unused, dq_sat_mul(quota, DQ_CATCHUP - 1));
-			unused -= keep;
-		}
+		keep = min(unused, keep_max);
+		unused -= keep;
 	}
 	q->carried = keep;
 	q->quota = dq_sat_add(quota, keep);
 	q->drawn = 0;
 	WRITE_ONCE(q->threshold, dq_sat_add(q->base, q->quota));
 	return unused;
+}
+
+/*
+ * The most a held vCPU with @rate and this interval's @quota may have left
+ * to dirty: DQ_CATCHUP intervals of what it can get in one, its quota and,
+ * on the share with the pool on, the pool's cap.
+ */
+u64 dq_hold_max(const struct dq_budget *b, u64 rate, u64 quota)
+{
+	if (rate == DQ_RATE_SHARE && b->pool)
+		quota = dq_sat_add(quota, b->pool_cap);
+	return dq_sat_mul(quota, DQ_CATCHUP);
 }
 
 /*
@@ -136,10 +146,13 @@ u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota,
 void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
 		   u64 rate, u64 from, u64 to, bool held)
 {
-	u64 n = min_t(u64, to - from, DQ_CATCHUP), unused;
+	u64 n = min_t(u64, to - from, DQ_CATCHUP), unused, quota, keep = 0;
 
+	quota = dq_quota_of(b, rate, to, to + 1);
+	if (held)	/* dq_hold_max() >= quota, saturated or not */
+		keep = dq_hold_max(b, rate, quota) - quota;
 	unused = dq_quota_refill(q, total, dq_quota_of(b, rate, to - n + 1, to),
-				 dq_quota_of(b, rate, to, to + 1), held);
+				 quota, keep);
 	if (rate == DQ_RATE_SHARE && b->pool)
 		dq_pool_deposit(b->pool, unused, b->pool_cap);
 }
@@ -182,6 +195,34 @@ u64 dq_pool_deposit(u64 *pool, u64 bytes, u64 cap)
 	bytes = min(bytes, room);
 	*pool += bytes;
 	return bytes;
+}
+
+/*
+ * Gives a held vCPU on the share up to @most bytes of the pool, as far as
+ * what it has left to dirty reaches @bound (dq_hold_max()); a debt is paid
+ * first.  Called at the roll, after every vCPU gave back what it did not
+ * use: the pool is capped, and what a vCPU the host has not run yet could
+ * not draw would be lost (1 MiB/s over two vCPUs at 1 ms, the writer woken
+ * but not run for 8 ms, overflowed a pool capped at a page).  Returns the
+ * bytes drawn.
+ */
+u64 dq_pool_hold(u64 *pool, struct dq_quota *q, u64 total, u64 bound,
+		 u64 most)
+{
+	u64 want, got;
+
+	if (q->threshold == DQ_UNLIMITED)
+		return 0;
+	if (total > q->threshold)
+		want = dq_sat_add(total - q->threshold, bound);
+	else
+		want = bound - min(bound, q->threshold - total);
+	got = min(min(want, *pool), most);
+	*pool -= got;
+	q->drawn = dq_sat_add(q->drawn, got);
+	q->quota = dq_sat_add(q->quota, got);
+	WRITE_ONCE(q->threshold, dq_sat_add(q->threshold, got));
+	return got;
 }
 
 /*

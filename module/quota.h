@@ -28,10 +28,14 @@
  *   within its cap;
  * - a vCPU that is held (stopped for its quota, and not back in the guest
  *   yet, because the host has not run it since it was woken) keeps what
- *   it did not use, up to DQ_CATCHUP intervals' quota: it did not leave it
- *   for want of pages to dirty.  A host slow to run woken vCPUs thus does
- *   not lower their rate; the most such a vCPU may dirty at once, when it
- *   runs, is DQ_CATCHUP intervals' quota plus what it draws.
+ *   it did not use: it did not leave it for want of pages to dirty.  On
+ *   the share with the pool on, it also draws from the pool at each roll,
+ *   the pool divided equally among the held vCPUs, since what they could
+ *   not draw would overflow the cap.  Either way it has at most DQ_CATCHUP
+ *   intervals of what it can get in one (its quota, plus the pool's cap on
+ *   the share) left to dirty.  A host slow to run woken vCPUs thus does
+ *   not lower their rate, and that bound is the most such a vCPU may
+ *   dirty at once when it runs, besides what it draws then.
  *
  * A vCPU that passes its threshold first draws from the pool, first come
  * first served, then waits for the next interval.  A change of settings
@@ -74,7 +78,8 @@ u64 dq_quota_of(const struct dq_budget *b, u64 rate, u64 from, u64 to);
 
 void dq_quota_start(struct dq_quota *q, u64 total, u64 quota);
 u64 dq_quota_refill(struct dq_quota *q, u64 total, u64 missed, u64 quota,
-		    bool held);
+		    u64 keep_max);
+u64 dq_hold_max(const struct dq_budget *b, u64 rate, u64 quota);
 void dq_quota_roll(struct dq_quota *q, u64 total, const struct dq_budget *b,
 		   u64 rate, u64 from, u64 to, bool held);
 void dq_quota_set(struct dq_quota *q, u64 total, u64 quota);
@@ -84,5 +89,7 @@ u64 dq_quota_used(const struct dq_quota *q, u64 total);
 
 u64 dq_pool_deposit(u64 *pool, u64 bytes, u64 cap);
 u64 dq_pool_draw(u64 *pool, struct dq_quota *q, u64 total, u64 chunk);
+u64 dq_pool_hold(u64 *pool, struct dq_quota *q, u64 total, u64 bound,
+		 u64 most);
 
 #endif /* _DQ_QUOTA_H */

@@ -68,6 +68,39 @@ static u64 dq_next_interval(struct dq_vm *vm)
 	return vm->epoch + (vm->interval_no + 1) * vm->cfg.interval_ns;
 }
 
+static bool dq_vcpu_held_in_pool(struct dq_vm *vm, struct dq_vcpu *dv)
+{
+	return dq_vcpu_in_pool(vm, dv) && READ_ONCE(dv->stall_start);
+}
+
+/*
+ * After a roll: the vCPUs on the share that are held draw the pool, in
+ * equal parts, for the host to run them later (see dq_pool_hold()).
+ */
+static void dq_vm_pool_hold(struct dq_vm *vm, const struct dq_budget *b)
+{
+	u64 quota, part, bound;
+	struct dq_vcpu *dv;
+	unsigned long i;
+	u32 held = 0;
+
+	xa_for_each(&vm->vcpus, i, dv)
+		held += dq_vcpu_held_in_pool(vm, dv);
+	if (!held)
+		return;
+	quota = dq_quota_of(b, DQ_RATE_SHARE, vm->interval_no,
+			    vm->interval_no + 1);
+	bound = dq_hold_max(b, DQ_RATE_SHARE, quota);
+	part = div_u64(vm->pool + held - 1, held);
+	xa_for_each(&vm->vcpus, i, dv) {
+		if (!dq_vcpu_held_in_pool(vm, dv))
+			continue;
+		dv->pool_drawn += dq_pool_hold(&vm->pool, &dv->q,
+					       READ_ONCE(dv->count.bytes_dirtied),
+					       bound, part);
+	}
+}
+
 /* Ends the intervals that have passed; the caller holds vm->qlock. */
 static void dq_vm_roll(struct dq_vm *vm, u64 now)
 {
@@ -88,6 +121,8 @@ static void dq_vm_roll(struct dq_vm *vm, u64 now)
 			      dv->rate, vm->interval_no, k,
 			      READ_ONCE(dv->stall_start) != 0);
 	vm->interval_no = k;
+	if (b.pool && vm->pool)
+		dq_vm_pool_hold(vm, &b);
 }
 
 static bool dq_kvm_dirty_logging(struct kvm *kvm)
