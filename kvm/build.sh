@@ -14,8 +14,10 @@
 # taken from the distro's linux-source tarball.  Headers that the series
 # changes or adds (include/, arch/x86/include/) form an overlay that comes
 # before the kernel's own headers, through NOSTDINC_FLAGS, for KVM and for
-# every module built against it.  The result is OUT_DIR/arch/x86/kvm/*.ko
-# and its Module.symvers, and OUT_DIR/include/linux/kvm_dirty_provider.h;
+# every module built against it; it includes a generated/autoconf.h with
+# the Kconfig symbols the series selects.  The result is
+# OUT_DIR/arch/x86/kvm/*.ko and its Module.symvers, and the overlay
+# (OUT_DIR/include/linux/kvm_dirty_provider.h and the rest);
 # every export keeps the CRC it has in the kernel's Module.symvers, or the
 # build fails (kvm/kabi-check.sh).
 # KDIR=DIR builds against another kernel's object tree than
@@ -78,6 +80,23 @@ for p in "$patches"/0*-*.patch; do
 	[[ $(basename "$p") == 0000-* ]] && continue
 	patch -s -d "$out.tmp" -p1 --no-backup-if-mismatch <"$p" ||
 		die "$(basename "$p") does not apply to $tarball"
+done
+
+# The Kconfig symbols that the series adds and the architecture selects
+# (HAVE_KVM_DIRTY_QUOTA) are not in the kernel's configuration, which an
+# out-of-tree build cannot change: the overlay gets a generated/autoconf.h,
+# the kernel's own plus those, which <linux/kconfig.h> finds first.
+mapfile -t selects < <(sed -n 's/^+\tselect \([A-Z0-9_]*\)$/\1/p' \
+	"$patches"/0*-*.patch | sort -u)
+autoconf=$kbuild/include/generated/autoconf.h
+[[ -r $autoconf ]] || die "no $autoconf: the kernel headers are incomplete"
+mkdir -p "$out.tmp/include/generated"
+cp "$autoconf" "$out.tmp/include/generated/autoconf.h"
+for sym in "${selects[@]}"; do
+	grep -q "^#define CONFIG_$sym 1\$" "$autoconf" && continue
+	grep -q "^config $sym\$" "$out.tmp/virt/kvm/Kconfig" ||
+		die "the series selects $sym, which it does not define"
+	echo "#define CONFIG_$sym 1" >>"$out.tmp/include/generated/autoconf.h"
 done
 
 # One file per module, the one with its MODULE_LICENSE.

@@ -5,6 +5,7 @@
  */
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kvm_dirty_provider.h>
 #include <linux/kvm_host.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -64,7 +65,7 @@ static long dq_ioc_attach(struct dq_file *dqf, void __user *uarg,
 		goto out;
 	}
 	/* The open VM file keeps the VM, and so its dq_vm, alive. */
-	vm = READ_ONCE(((struct kvm *)vm_file->private_data)->dirty_provider_data);
+	vm = kvm_dirty_provider_vm_data(vm_file->private_data);
 	if (!vm) {
 		r = -ENOENT;
 		goto out;

@@ -26,6 +26,11 @@
 #include "pv.h"
 #include "vm.h"
 
+/* Sleep and exit modes stop vCPUs before guest entry: the core patch's 2/4. */
+#ifndef CONFIG_HAVE_KVM_DIRTY_QUOTA
+#error "this KVM cannot stop vCPUs: no CONFIG_HAVE_KVM_DIRTY_QUOTA"
+#endif
+
 static LIST_HEAD(dq_vms);
 static DEFINE_MUTEX(dq_vms_lock);
 static bool dq_unloading;
@@ -334,8 +339,8 @@ static int dq_vcpu_go(struct kvm_vcpu *vcpu, struct dq_vcpu *dv)
 
 static int dq_vcpu_stop(struct kvm_vcpu *vcpu)
 {
-	struct dq_vcpu *dv = vcpu->dirty_provider_data;
-	struct dq_vm *vm = vcpu->kvm->dirty_provider_data;
+	struct dq_vcpu *dv = kvm_dirty_provider_vcpu_data(vcpu);
+	struct dq_vm *vm = kvm_dirty_provider_vm_data(vcpu->kvm);
 	u64 deadline;
 
 	dv->stop_pending = false;
@@ -392,7 +397,7 @@ static bool dq_ring_new(struct kvm_vcpu *vcpu, struct dq_vcpu *dv,
 static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
 			    const struct kvm_memory_slot *slot, gfn_t gfn)
 {
-	struct dq_vcpu *dv = vcpu ? READ_ONCE(vcpu->dirty_provider_data) : NULL;
+	struct dq_vcpu *dv = vcpu ? kvm_dirty_provider_vcpu_data(vcpu) : NULL;
 	struct dq_vm *vm;
 	u64 total;
 
@@ -404,7 +409,7 @@ static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
 			dq_vcpu_over(vcpu, dv, gfn);
 		return;
 	}
-	vm = READ_ONCE(kvm->dirty_provider_data);
+	vm = kvm_dirty_provider_vm_data(kvm);
 	if (vm)
 		dq_account_vm(&vm->count, PAGE_SIZE);
 }
@@ -544,7 +549,7 @@ static u64 dq_vm_bytes_dirtied(struct dq_vm *vm)
 
 static void dq_vm_destroy(struct kvm *kvm)
 {
-	struct dq_vm *vm = kvm->dirty_provider_data;
+	struct dq_vm *vm = kvm_dirty_provider_vm_data(kvm);
 	u64 bytes;
 
 	spin_lock_bh(&vm->qlock);
@@ -565,7 +570,7 @@ static void dq_vm_destroy(struct kvm *kvm)
 
 static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 {
-	struct dq_vm *vm = vcpu->kvm->dirty_provider_data;
+	struct dq_vm *vm = kvm_dirty_provider_vm_data(vcpu->kvm);
 	struct dq_vcpu *dv;
 
 	/* On failure the vCPU's pages count as unattributed. */
@@ -594,8 +599,8 @@ static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 
 static void dq_vcpu_destroy(struct kvm_vcpu *vcpu)
 {
-	struct dq_vm *vm = vcpu->kvm->dirty_provider_data;
-	struct dq_vcpu *dv = vcpu->dirty_provider_data;
+	struct dq_vm *vm = kvm_dirty_provider_vm_data(vcpu->kvm);
+	struct dq_vcpu *dv = kvm_dirty_provider_vcpu_data(vcpu);
 
 	/* Under qlock, so that the timer no longer sees it. */
 	spin_lock_bh(&vm->qlock);
@@ -818,7 +823,7 @@ int dq_vcpu_wait(struct dq_vm *vm, u32 index)
 void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 		      struct dq_vcpu_snapshot *s)
 {
-	struct dq_vcpu *dv = READ_ONCE(vcpu->dirty_provider_data);
+	struct dq_vcpu *dv = kvm_dirty_provider_vcpu_data(vcpu);
 	bool observe;
 	u64 now;
 

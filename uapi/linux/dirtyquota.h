@@ -258,10 +258,11 @@
  * KVM_CAP_DIRTY_QUOTA
  * -------------------
  * KVM_CHECK_EXTENSION, on /dev/kvm or a VM, answers 1 for it when KVM has
- * the core patch's exit (x86), 0 on a stock KVM: a VMM learns from KVM
- * itself whether KVM_RUN may return KVM_EXIT_DIRTY_QUOTA_FULL.  The exit
- * comes only once the VM is attached with DIRTYQUOTA_ATTACH_F_EXIT and
- * in exit mode.
+ * the core patch's exit (on the architectures that select
+ * CONFIG_HAVE_KVM_DIRTY_QUOTA: x86 today), 0 on a stock KVM: a VMM
+ * learns from KVM itself whether KVM_RUN may return
+ * KVM_EXIT_DIRTY_QUOTA_FULL.  The exit comes only once the VM is attached
+ * with DIRTYQUOTA_ATTACH_F_EXIT and in exit mode.
  */
 #ifndef _UAPI_LINUX_DIRTYQUOTA_H
 #define _UAPI_LINUX_DIRTYQUOTA_H
