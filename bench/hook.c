@@ -191,6 +191,67 @@ static double median(double *v, int n)
 }
 
 /*
+ * A distribution-free confidence interval of the median of @n sorted
+ * values: [v[j - 1], v[n - j]] for the largest j with P(B < j) <= 2.5%,
+ * B ~ Binomial(n, 1/2), which covers the median with probability
+ * 1 - 2 P(B < j) >= 95% (96.5% for n = 15).  Returns that coverage, or
+ * 0 when n is too small for one (n < 6).
+ */
+static double median_ci(const double *v, int n, double *lo, double *hi)
+{
+	double p = 1, below = 0, c = 1;
+	int j = 0;
+
+	for (int k = 0; k < n; k++)
+		p /= 2;
+
+	/* below = P(B <= j - 1) = sum over i < j of C(n, i) / 2^n */
+	while (below + c * p <= 0.025) {
+		below += c * p;
+		c = c * (n - j) / (j + 1);
+		j++;
+	}
+	if (!j)
+		return 0;
+	*lo = v[j - 1];
+	*hi = v[n - j];
+	return 1 - 2 * below;
+}
+
+/*
+ * Configuration @i against @b, paired by repetition (both measured in
+ * the same one, next to each other): the median of the ratios and its
+ * confidence interval; prints it and adds it to @j.
+ */
+static void paired_ratio(struct bench_json *j, const char *key,
+			 struct measurement res[][MAX_REPS], int reps, int i,
+			 int b)
+{
+	double r[MAX_REPS], m, lo = 0, hi = 0, cover;
+	int k;
+
+	for (k = 0; k < reps; k++)
+		r[k] = res[i][k].low / res[b][k].low;
+	m = median(r, reps);
+	cover = median_ci(r, reps, &lo, &hi);
+	printf("  %-8s vs %-8s %8.4f", configs[i].name, configs[b].name, m);
+	if (cover)
+		printf("  [%.4f, %.4f], %.1f%% confidence, +-%.2f%%\n", lo, hi,
+		       100 * cover, 50 * (hi - lo) / m);
+	else
+		printf("  (too few repetitions for an interval)\n");
+	bj_obj(j, key);
+	bj_num(j, "median", m);
+	if (cover) {
+		bj_num(j, "low", lo);
+		bj_num(j, "high", hi);
+		bj_num(j, "confidence", cover);
+		bj_bool(j, "within_half_percent", (hi - lo) / 2 <= 0.005 * m);
+	}
+	bj_close(j);
+}
+
+/*
  * The child's work: a VM, @warmup rounds that map the pages and start the
  * protect-and-fault cycle, then @rounds timed rounds.
  */
@@ -462,8 +523,19 @@ int main(int argc, char **argv)
 			bj_null(&j, configs[i].name);
 	}
 	bj_close(&j);
+	printf("\n  paired by repetition: median ratio, its confidence interval\n");
+	bj_obj(&j, "paired_vs_stock");
+	for (i = 1; use[0] && i < NR_CONFIGS; i++)
+		if (use[i])
+			paired_ratio(&j, configs[i].name, res, reps, i, 0);
+	bj_close(&j);
+	bj_obj(&j, "paired_vs_patched");
+	for (i = 2; use[1] && i < NR_CONFIGS; i++)
+		if (use[i])
+			paired_ratio(&j, configs[i].name, res, reps, i, 1);
+	bj_close(&j);
 	bj_str(&j, "target",
-	       "<= 1% with the module loaded, indistinguishable from stock with none");
+	       "<= 1% with the module loaded, indistinguishable from stock with none; intervals within +-0.5%");
 	bench_result("hook_cost", &j);
 
 	TEST_ASSERT(ok, "dirtyquota did not count every page it should have, "

@@ -95,6 +95,15 @@ def table(title, head, body):
     return "\n".join(out) + "\n"
 
 
+def paired(p):
+    """A paired ratio with its interval: 1.0123 [1.0051, 1.0190]."""
+    if not p:
+        return "-"
+    if "low" not in p:
+        return num(p.get("median"), "{:.4f}")
+    return "{:.4f} [{:.4f}, {:.4f}]".format(p["median"], p["low"], p["high"])
+
+
 def hook_cost(r):
     body = []
     for c in r.get("configs", []):
@@ -102,13 +111,15 @@ def hook_cost(r):
         body.append([n, num(c.get("ns_per_page"), "{:.0f}"),
                      num(c.get("ns_per_page_min"), "{:.0f}"),
                      num(c.get("ns_per_page_max"), "{:.0f}"),
-                     num(r.get("ratio_vs_stock", {}).get(n), "{:.4f}")
+                     paired(r.get("paired_vs_stock", {}).get(n))
                      if n != "stock" else "1",
-                     num(r.get("ratio_vs_patched", {}).get(n), "{:.4f}")
+                     paired(r.get("paired_vs_patched", {}).get(n))
                      if n not in ("stock", "patched") else "-"])
     return table("1. Cost of the hook (ns per dirtied page, emulated; "
                  f"median of {r.get('repetitions', '?')}, "
-                 f"{r.get('pages_per_round', '?')} pages a round)",
+                 f"{r.get('pages_per_round', '?')} pages a round; ratios "
+                 "paired by repetition, with a >= 95% interval of their "
+                 "median)",
                  ["config", "ns/page", "min", "max", "vs stock",
                   "vs patched"], body) + \
         f"  target: {r.get('target', '')}\n"
@@ -116,14 +127,16 @@ def hook_cost(r):
 
 def accuracy(r):
     body = [[mib(t.get("target")), mib(t.get("achieved_mean")),
+             "above capacity" if t.get("above_capacity") else
              num(t.get("mean_error_pct"), "{:+.2f}"),
              num(t.get("worst_window_error_pct"), "{:+.2f}"),
+             mib(t.get("writer_capacity")),
              t.get("windows", "-")] for t in r.get("targets", [])]
     return table("2. Accuracy of the limit (one writer, sleep mode, "
                  f"{r.get('window_s', 1)} s windows; unthrottled "
                  f"{mib(r.get('unthrottled'))} MiB/s)",
                  ["target MiB/s", "achieved MiB/s", "mean err %",
-                  "worst window %", "windows"], body) + \
+                  "worst window %", "capacity MiB/s", "windows"], body) + \
         f"  target: within ±{r.get('target_band_pct', 5)}%; " \
         f"anchor: {r.get('anchor', '')}\n"
 
