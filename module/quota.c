@@ -197,6 +197,18 @@ u64 dq_pool_deposit(u64 *pool, u64 bytes, u64 cap)
 	return bytes;
 }
 
+/* Moves up to @want bytes of the pool to @q's quota; returns how many. */
+static u64 dq_pool_take(u64 *pool, struct dq_quota *q, u64 want)
+{
+	u64 got = min(want, *pool);
+
+	*pool -= got;
+	q->drawn = dq_sat_add(q->drawn, got);
+	q->quota = dq_sat_add(q->quota, got);
+	WRITE_ONCE(q->threshold, dq_sat_add(q->threshold, got));
+	return got;
+}
+
 /*
  * Gives a held vCPU on the share up to @most bytes of the pool, as far as
  * what it has left to dirty reaches @bound (dq_hold_max()); a debt is paid
@@ -209,7 +221,7 @@ u64 dq_pool_deposit(u64 *pool, u64 bytes, u64 cap)
 u64 dq_pool_hold(u64 *pool, struct dq_quota *q, u64 total, u64 bound,
 		 u64 most)
 {
-	u64 want, got;
+	u64 want;
 
 	if (q->threshold == DQ_UNLIMITED)
 		return 0;
@@ -217,12 +229,7 @@ u64 dq_pool_hold(u64 *pool, struct dq_quota *q, u64 total, u64 bound,
 		want = dq_sat_add(total - q->threshold, bound);
 	else
 		want = bound - min(bound, q->threshold - total);
-	got = min(min(want, *pool), most);
-	*pool -= got;
-	q->drawn = dq_sat_add(q->drawn, got);
-	q->quota = dq_sat_add(q->quota, got);
-	WRITE_ONCE(q->threshold, dq_sat_add(q->threshold, got));
-	return got;
+	return dq_pool_take(pool, q, min(want, most));
 }
 
 /*
@@ -232,15 +239,7 @@ u64 dq_pool_hold(u64 *pool, struct dq_quota *q, u64 total, u64 bound,
  */
 u64 dq_pool_draw(u64 *pool, struct dq_quota *q, u64 total, u64 chunk)
 {
-	u64 want, got;
-
 	if (!dq_quota_over(q, total) || !*pool)
 		return 0;
-	want = dq_sat_add(total - q->threshold, chunk);
-	got = min(want, *pool);
-	*pool -= got;
-	q->drawn = dq_sat_add(q->drawn, got);
-	q->quota = dq_sat_add(q->quota, got);
-	WRITE_ONCE(q->threshold, dq_sat_add(q->threshold, got));
-	return got;
+	return dq_pool_take(pool, q, dq_sat_add(total - q->threshold, chunk));
 }

@@ -333,6 +333,13 @@ static void vmm_quit(struct vmm *v)
 	close(v->ctl);
 }
 
+/* @s, a line at a time, as TAP comments; @s is cut up. */
+static void print_lines(char *s)
+{
+	for (char *l = strtok(s, "\n"); l; l = strtok(NULL, "\n"))
+		printf("#   %s\n", l);
+}
+
 /* The end of one of the VMM's files, for the log of a failed test. */
 static void show_file(struct vmm *v, const char *name)
 {
@@ -342,9 +349,7 @@ static void show_file(struct vmm *v, const char *name)
 	snprintf(path, sizeof(path), "%s/%s", v->dir, name);
 	n = read_file(path, reply, sizeof(reply));
 	printf("# %s (%zd bytes), its end:\n", path, n);
-	for (char *l = strtok(n > 2000 ? reply + n - 2000 : reply, "\n"); l;
-	     l = strtok(NULL, "\n"))
-		printf("#   %s\n", l);
+	print_lines(n > 2000 ? reply + n - 2000 : reply);
 }
 
 /*
@@ -378,10 +383,19 @@ static bool vmm_in_dirtyquota(struct vmm *v)
 			strstr(reply, "dirty_provider") ||
 			strstr(reply, "dirty_quota");
 		printf("# thread %s (%s):\n", d->d_name, comm);
-		for (char *l = strtok(reply, "\n"); l; l = strtok(NULL, "\n"))
-			printf("#   %s\n", l);
+		print_lines(reply);
 	}
 	closedir(dir);
+	return ours;
+}
+
+/* Why a guest did not come up: stacks, console, log; vmm_in_dirtyquota(). */
+static bool vmm_report(struct vmm *v)
+{
+	bool ours = vmm_in_dirtyquota(v);
+
+	show_file(v, "console");
+	show_file(v, "qemu.log");
 	return ours;
 }
 
@@ -469,8 +483,7 @@ static int __attribute__((format(printf, 1, 2))) dqctl(const char *fmt, ...)
 	snprintf(out, sizeof(out), "./dqctl %s >/tmp/dqctl.out 2>&1", cmd);
 	status = system(out);
 	read_file("/tmp/dqctl.out", out, sizeof(out));
-	for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"))
-		printf("#   %s\n", l);
+	print_lines(out);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
@@ -683,15 +696,13 @@ static void run_mode(bool ring)
 	t0 = now_ns();
 	vmm_start(src, name, ring, 0);
 	ok = wait_console(src, "dq-bare: ready", 60);
-	if (!ok && !vmm_in_dirtyquota(src)) {
+	if (!ok && !vmm_report(src)) {
 		/*
 		 * Rarely, late in make check, the emulated host's QEMU has
 		 * not brought the guest up after 120 s, and not because of
 		 * dirtyquota: if no thread is in it or its hooks, one more
 		 * try, with the threads' stacks and the console in the log.
 		 */
-		show_file(src, "console");
-		show_file(src, "qemu.log");
 		printf("# %s: the guest did not start in 60 s, with no thread in dirtyquota: starting it again\n",
 		       mode_name);
 		vmm_quit(src);
@@ -701,9 +712,7 @@ static void run_mode(bool ring)
 	check(ok, "stock QEMU runs a 2-vCPU guest under the patched KVM, ready in %.1f s",
 	      (now_ns() - t0) / 1e9);
 	if (!ok) {
-		vmm_in_dirtyquota(src);
-		show_file(src, "console");
-		show_file(src, "qemu.log");
+		vmm_report(src);
 		bail("the guest did not start: see %s", src->dir);
 	}
 	check(!dqctl("show %s", name),
