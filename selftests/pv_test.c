@@ -274,14 +274,18 @@ static void throttle(struct halt_vm *h, enum throttle how)
 
 /*
  * (b) Under a quota below a page per interval the halting vCPUs keep
- * waking at least 7/10 as often as unthrottled (1 would be exact; the
- * rest is the emulator's noise).  Unthrottled (observe mode) and throttled
- * windows alternate, four of each, so that a host that slows down in the
- * middle weighs on both alike.
+ * waking at least 7/10 as often as unthrottled, all of them together (1
+ * would be exact; the rest is the emulator's noise), and each at least 1/3
+ * as often: with more vCPUs than the sandbox has CPUs, how the wakes split
+ * between them is the sandbox scheduler's (seen: one vCPU at 0.71 of its
+ * unthrottled rate, its sibling at 1.26, with no stop), while a vCPU kept
+ * out of the guest by dirtyquota would fall far below.  Unthrottled
+ * (observe mode) and throttled windows alternate, four of each, so that a
+ * host that slows down in the middle weighs on both alike.
  */
 static void keeps_waking(int nr_vcpus, enum log_kind log, enum throttle how)
 {
-	uint64_t w[2][MAX_VCPUS] = { 0 }, ns[2] = { 0 };
+	uint64_t w[2][MAX_VCPUS] = { 0 }, ns[2] = { 0 }, all[2] = { 0 };
 	uint64_t harvests = 0, charged = 0;
 	struct dirtyquota_vcpu_stats e;
 	struct sample a, b;
@@ -335,11 +339,17 @@ static void keeps_waking(int nr_vcpus, enum log_kind log, enum throttle how)
 		test_vm_free(&h.t);
 		return;
 	}
-	for (i = 0; i < nr_vcpus; i++)
-		TEST_ASSERT(w[1][i] * ns[0] * 10 >= w[0][i] * ns[1] * 7,
+	for (i = 0; i < nr_vcpus; i++) {
+		all[0] += w[0][i];
+		all[1] += w[1][i];
+		TEST_ASSERT(w[1][i] * ns[0] * 3 >= w[0][i] * ns[1],
 			    "vCPU %d woke %lu times/s under a quota below a page, %lu unthrottled",
 			    i, per_ns(w[1][i], ns[1]),
 			    per_ns(w[0][i], ns[0]));
+	}
+	TEST_ASSERT(all[1] * ns[0] * 10 >= all[0] * ns[1] * 7,
+		    "the vCPUs woke %lu times/s under a quota below a page, %lu unthrottled",
+		    per_ns(all[1], ns[1]), per_ns(all[0], ns[0]));
 	test_vm_free(&h.t);
 }
 
