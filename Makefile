@@ -101,7 +101,8 @@ unit:
 selftests: tools
 	@$(MAKE) --no-print-directory -C selftests KSRC_TARBALL=$(KSRC_TARBALL) \
 		OUT=$(SELFTESTS)
-	@cp $(BUILD)/dqctl-static/dqctl $(SELFTESTS)/
+	@cmp -s $(BUILD)/dqctl-static/dqctl $(SELFTESTS)/dqctl || \
+		cp $(BUILD)/dqctl-static/dqctl $(SELFTESTS)/
 
 check: deps
 	@$(MAKE) --no-print-directory all unit

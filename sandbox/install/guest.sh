@@ -82,15 +82,18 @@ vm_ready() {
 }
 
 # The writer's dirty rate, median of three samples a second apart, within
-# 25% of 4 MiB/s.
+# 25% of 2 MiB/s, once it was seen to dirty at least 1.5 times that
+# unthrottled (CI runs this beside make check-debug: the host is shared).
 throttled() {
-	local budget=$((4 * 1024 * 1024)) free rates
+	local budget=$((2 * 1024 * 1024)) free rates
 	free=$(vcpu_val 0 dirty_rate)
 	echo "the writer dirties ${free:-?} B/s unthrottled"
-	dqctl set "$vm" mode sleep budget 4MiB/s || return 1
+	[[ ${free:-0} -ge $((budget * 3 / 2)) ]] ||
+		{ echo "too slow to show a 2 MiB/s budget"; return 1; }
+	dqctl set "$vm" mode sleep budget 2MiB/s || return 1
 	sleep 5
 	rates=$(for _ in 1 2 3; do vcpu_val 0 dirty_rate; sleep 1; done | sort -n)
-	echo "after 'dqctl set $vm mode sleep budget 4MiB/s':" $rates "B/s"
+	echo "after 'dqctl set $vm mode sleep budget 2MiB/s':" $rates "B/s"
 	dqctl show "$vm"
 	echo "$rates" | sed -n 2p | awk -v b="$budget" '{ exit !($1 >= b * 0.75 && $1 <= b * 1.25) }'
 }
@@ -159,7 +162,7 @@ if run_block install; then
 	vm_pid=$!
 	if step "dq_vm: a VM whose vCPU 0 writes 512 pages around" vm_ready "$vm_pid"; then
 		step "dqctl show $vm" dqctl show "$vm"
-		step "dqctl set $vm mode sleep budget 4MiB/s: the writer near 4 MiB/s" throttled
+		step "dqctl set $vm mode sleep budget 2MiB/s: the writer near 2 MiB/s" throttled
 	fi
 	kill "$vm_pid" 2>/dev/null
 	wait "$vm_pid"
