@@ -3,9 +3,12 @@
  * The dirty provider: follows KVM's VMs and vCPUs, counts the pages that
  * dirty logging records for each vCPU, and stops vCPUs over their quota.
  *
- * The per-page path only adds to the vCPU's own counter and compares it to
- * the vCPU's threshold.  A per-VM timer rolls the intervals while the VM is
- * not just observed: it refills quotas and the pool and wakes stopped vCPUs.
+ * With a dirty bitmap KVM counts each vCPU's pages (its pages_dirtied
+ * stat) and calls us only for a vCPU above the threshold we set it, that
+ * is over its quota.  With the dirty ring we see every page, to leave out
+ * those KVM pushes again, and add to the vCPU's own counter.  A per-VM
+ * timer rolls the intervals while the VM is not just observed: it refills
+ * quotas and the pool and wakes stopped vCPUs.
  * A vCPU that finds it may not go on also rolls, so a late timer does not
  * hold it back.
  */
@@ -26,7 +29,7 @@
 #include "pv.h"
 #include "vm.h"
 
-/* Sleep and exit modes stop vCPUs before guest entry: the core patch's 2/4. */
+/* Sleep and exit modes stop vCPUs before guest entry: the core patch's 3/5. */
 #ifndef CONFIG_HAVE_KVM_DIRTY_QUOTA
 #error "this KVM cannot stop vCPUs: no CONFIG_HAVE_KVM_DIRTY_QUOTA"
 #endif
@@ -68,6 +71,40 @@ static bool dq_vcpu_in_pool(struct dq_vm *vm, struct dq_vcpu *dv)
 	return vm->cfg.pool && dv->rate == DQ_RATE_SHARE;
 }
 
+/*
+ * What @dv dirtied so far.  With a dirty bitmap, KVM's pages_dirtied stat
+ * since the vCPU was tracked (it goes down only if root clears it in
+ * debugfs: then nothing until it is back where it was); with the ring,
+ * the vCPU's own count, which leaves out KVM's repeated pages.
+ */
+static u64 dq_vcpu_bytes(const struct dq_vcpu *dv)
+{
+	u64 pages;
+
+	if (dv->on_ring)
+		return READ_ONCE(dv->count.bytes_dirtied);
+	pages = kvm_dirty_provider_pages(dv->vcpu);
+	return pages > dv->pages_base ? (pages - dv->pages_base) << PAGE_SHIFT : 0;
+}
+
+/*
+ * KVM calls dq_page_dirtied() for a vCPU's pages once its stat is above
+ * the threshold set here: the page that takes the vCPU over its quota and
+ * those after it, or, with the dirty ring, every page.  After every
+ * change of dv->q.threshold.
+ */
+static void dq_vcpu_publish(struct dq_vcpu *dv)
+{
+	u64 bytes = READ_ONCE(dv->q.threshold), pages;
+
+	if (dv->on_ring)
+		pages = 0;
+	else if (bytes == DQ_UNLIMITED ||
+		 check_add_overflow(dv->pages_base, bytes >> PAGE_SHIFT, &pages))
+		pages = U64_MAX;
+	kvm_dirty_provider_set_threshold(dv->vcpu, pages);
+}
+
 static u64 dq_next_interval(struct dq_vm *vm)
 {
 	return vm->epoch + (vm->interval_no + 1) * vm->cfg.interval_ns;
@@ -101,7 +138,7 @@ static void dq_vm_pool_hold(struct dq_vm *vm, const struct dq_budget *b)
 		if (!dq_vcpu_held_in_pool(vm, dv))
 			continue;
 		dv->pool_drawn += dq_pool_hold(&vm->pool, &dv->q,
-					       READ_ONCE(dv->count.bytes_dirtied),
+					       dq_vcpu_bytes(dv),
 					       bound, part);
 	}
 }
@@ -122,12 +159,14 @@ static void dq_vm_roll(struct dq_vm *vm, u64 now)
 		return;
 
 	xa_for_each(&vm->vcpus, i, dv)
-		dq_quota_roll(&dv->q, READ_ONCE(dv->count.bytes_dirtied), &b,
+		dq_quota_roll(&dv->q, dq_vcpu_bytes(dv), &b,
 			      dv->rate, vm->interval_no, k,
 			      READ_ONCE(dv->stall_start) != 0);
 	vm->interval_no = k;
 	if (b.pool && vm->pool)
 		dq_vm_pool_hold(vm, &b);
+	xa_for_each(&vm->vcpus, i, dv)
+		dq_vcpu_publish(dv);
 }
 
 static bool dq_kvm_dirty_logging(struct kvm *kvm)
@@ -166,7 +205,7 @@ static void dq_vm_wake_ready(struct dq_vm *vm)
 	xa_for_each(&vm->vcpus, i, dv) {
 		if (!dv->sleepers)
 			continue;
-		if (dq_quota_over(&dv->q, READ_ONCE(dv->count.bytes_dirtied)) &&
+		if (dq_quota_over(&dv->q, dq_vcpu_bytes(dv)) &&
 		    !(vm->pool && dq_vcpu_in_pool(vm, dv))) {
 			if (logging < 0)
 				logging = !kvm || dq_kvm_dirty_logging(kvm);
@@ -217,7 +256,7 @@ static enum hrtimer_restart dq_vm_tick(struct hrtimer *timer)
 static bool dq_vcpu_may_go(struct dq_vm *vm, struct dq_vcpu *dv,
 			   struct kvm *kvm)
 {
-	u64 total = READ_ONCE(dv->count.bytes_dirtied);
+	u64 total = dq_vcpu_bytes(dv);
 	bool go;
 
 	if (READ_ONCE(dq_unloading))
@@ -235,6 +274,7 @@ static bool dq_vcpu_may_go(struct dq_vm *vm, struct dq_vcpu *dv,
 		dq_quota_forgive(&dv->q, total);
 		go = true;
 	}
+	dq_vcpu_publish(dv);
 	spin_unlock_bh(&vm->qlock);
 	return go;
 }
@@ -289,7 +329,7 @@ static void dq_vcpu_fill_exit(struct dq_vm *vm, struct dq_vcpu *dv,
 	next = min(dq_next_interval(vm), deadline);
 	run->exit_reason = KVM_EXIT_DIRTY_QUOTA_FULL;
 	run->dirty_quota.count = dq_quota_used(&dv->q,
-					       READ_ONCE(dv->count.bytes_dirtied));
+					       dq_vcpu_bytes(dv));
 	run->dirty_quota.quota = dv->q.quota;
 	run->dirty_quota.wait_ns = next > now ? next - now : 0;
 	spin_unlock_bh(&vm->qlock);
@@ -308,7 +348,7 @@ static void dq_vcpu_stall_begin(struct dq_vm *vm, struct dq_vcpu *dv)
 	dv->event_interval = vm->interval_no + 1;
 	e.index = dv->index;
 	e.bytes_interval = dq_quota_used(&dv->q,
-					 READ_ONCE(dv->count.bytes_dirtied));
+					 dq_vcpu_bytes(dv));
 	e.quota = dv->q.quota;
 	e.stops = dv->stops;
 	spin_unlock_bh(&vm->qlock);
@@ -402,14 +442,18 @@ static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
 	u64 total;
 
 	if (likely(dv)) {
-		if (kvm->dirty_ring_size && !dq_ring_new(vcpu, dv, slot, gfn))
-			return;
-		total = dq_account_vcpu(&dv->count, PAGE_SIZE);
+		if (dv->on_ring) {
+			if (!dq_ring_new(vcpu, dv, slot, gfn))
+				return;
+			total = dq_account_vcpu(&dv->count, PAGE_SIZE);
+		} else {
+			total = dq_vcpu_bytes(dv);
+		}
 		if (unlikely(total > READ_ONCE(dv->q.threshold)))
 			dq_vcpu_over(vcpu, dv, gfn);
 		return;
 	}
-	vm = kvm_dirty_provider_vm_data(kvm);
+	vm = vcpu ? NULL : kvm_dirty_provider_vm_data(kvm);
 	if (vm)
 		dq_account_vm(&vm->count, PAGE_SIZE);
 }
@@ -543,7 +587,7 @@ static u64 dq_vm_bytes_dirtied(struct dq_vm *vm)
 	lockdep_assert_held(&vm->qlock);
 	bytes = vm->bytes_gone;
 	xa_for_each(&vm->vcpus, i, dv)
-		bytes += READ_ONCE(dv->count.bytes_dirtied);
+		bytes += dq_vcpu_bytes(dv);
 	return bytes;
 }
 
@@ -573,14 +617,16 @@ static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 	struct dq_vm *vm = kvm_dirty_provider_vm_data(vcpu->kvm);
 	struct dq_vcpu *dv;
 
-	/* On failure the vCPU's pages count as unattributed. */
+	/* On failure the vCPU goes untracked: its pages are not counted. */
 	dv = kzalloc(sizeof(*dv), GFP_KERNEL_ACCOUNT);
 	if (!dv)
 		return NULL;
+	dv->vcpu = vcpu;
+	dv->on_ring = !!vcpu->kvm->dirty_ring_size;
+	dv->pages_base = kvm_dirty_provider_pages(vcpu);
 	dv->rate = DQ_RATE_SHARE;
 	dv->index = vcpu->vcpu_idx;
 	dv->id = vcpu->vcpu_id;
-	dv->count.bytes_dirtied = 0;
 	init_waitqueue_head(&dv->wq);
 	dq_quota_start(&dv->q, 0, DQ_UNLIMITED);
 	dq_rate_start(&dv->rate_sample, ktime_get_ns(), 0);
@@ -593,6 +639,7 @@ static void *dq_vcpu_create(struct kvm_vcpu *vcpu)
 	spin_lock_bh(&vm->qlock);
 	vm->nr_vcpus++;
 	dq_quota_start(&dv->q, 0, dq_vcpu_quota(vm, dv));
+	dq_vcpu_publish(dv);
 	spin_unlock_bh(&vm->qlock);
 	return dv;
 }
@@ -608,7 +655,7 @@ static void dq_vcpu_destroy(struct kvm_vcpu *vcpu)
 	vm->nr_vcpus--;
 	if (dv->rate != DQ_RATE_SHARE)
 		vm->nr_own--;
-	vm->bytes_gone += READ_ONCE(dv->count.bytes_dirtied);
+	vm->bytes_gone += dq_vcpu_bytes(dv);
 	spin_unlock_bh(&vm->qlock);
 	kfree_rcu(dv, rcu);
 	atomic_dec(&dq_live_vcpus);
@@ -693,12 +740,13 @@ static void dq_vm_apply(struct dq_vm *vm, u32 set, const struct dq_config *new)
 	vm->pool = min(vm->pool, vm->pool_cap);
 
 	xa_for_each(&vm->vcpus, i, dv) {
-		u64 total = READ_ONCE(dv->count.bytes_dirtied);
+		u64 total = dq_vcpu_bytes(dv);
 
 		if (restart)
 			dq_quota_start(&dv->q, total, dq_vcpu_quota(vm, dv));
 		else
 			dq_quota_set(&dv->q, total, dq_vcpu_quota(vm, dv));
+		dq_vcpu_publish(dv);
 	}
 	dq_vm_arm(vm);
 	spin_unlock_bh(&vm->qlock);
@@ -787,9 +835,11 @@ int dq_vcpu_set_rate(struct dq_vm *vm, u32 index, bool share, u64 rate,
 		vm->nr_own += (rate != DQ_RATE_SHARE) - (dv->rate != DQ_RATE_SHARE);
 		dv->rate = rate;
 		/* The share of every vCPU on it changes with nr_own. */
-		xa_for_each(&vm->vcpus, i, dv)
-			dq_quota_set(&dv->q, READ_ONCE(dv->count.bytes_dirtied),
+		xa_for_each(&vm->vcpus, i, dv) {
+			dq_quota_set(&dv->q, dq_vcpu_bytes(dv),
 				     dq_vcpu_quota(vm, dv));
+			dq_vcpu_publish(dv);
+		}
 	} else {
 		*why = "no such vCPU";
 		r = -ENOENT;
@@ -831,7 +881,7 @@ void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 	if (!dv)
 		return;
 	s->tracked = true;
-	s->bytes_dirtied = READ_ONCE(dv->count.bytes_dirtied);
+	s->bytes_dirtied = dq_vcpu_bytes(dv);
 
 	spin_lock_bh(&vm->qlock);
 	now = ktime_get_ns();
@@ -980,7 +1030,7 @@ static void dq_rate_tick(struct work_struct *work)
 		xa_for_each(&vm->vcpus, i, dv)
 			WRITE_ONCE(dv->dirty_rate,
 				   dq_rate_sample(&dv->rate_sample, now,
-						  READ_ONCE(dv->count.bytes_dirtied)));
+						  dq_vcpu_bytes(dv)));
 		rcu_read_unlock();
 	}
 	mutex_unlock(&dq_vms_lock);

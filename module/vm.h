@@ -67,7 +67,10 @@ struct dq_vm {
 
 /* One per tracked vCPU, in vcpu->dirty_provider_data. */
 struct dq_vcpu {
-	/* Written only by the vCPU's thread, on every dirtied page. */
+	struct kvm_vcpu *vcpu;		/* destroyed after its dq_vcpu */
+	u64 pages_base;			/* its pages_dirtied stat then */
+	bool on_ring;			/* the VM has a dirty ring */
+	/* With the ring, written only by the vCPU's thread, on every page. */
 	struct dq_vcpu_count count;
 	bool stop_pending;
 	bool granted;			/* let in; not in the guest yet */

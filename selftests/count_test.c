@@ -130,6 +130,13 @@ static void test_mode(unsigned int flags)
 		for (i = 0; i < 2; i++)
 			run_round(&t, i);
 		expect_counts(&t, pages, round);
+		/* The guest writes no page twice: KVM's stat says the same. */
+		for (i = 0; i < 2; i++)
+			TEST_ASSERT(vcpu_stat(t.vcpu[i], "pages_dirtied") ==
+				    pages[i] * round,
+				    "vCPU %d: KVM's pages_dirtied %lu, dirtyquota %lu pages",
+				    i, vcpu_stat(t.vcpu[i], "pages_dirtied"),
+				    pages[i] * round);
 		if (flags & TV_RING) {
 			collect_rings(&t, log);
 		} else {

@@ -34,12 +34,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_vm NAME VCPU...: a dq_vm in the background, once its vCPUs run.
+# start_vm NAME VCPU...: a dq_vm in the background, once its vCPUs run.  It
+# lives up to 10 minutes (cleanup ends it): on a shared host (CI runs
+# check-debug beside check-install) the checks of one VM took over 2.
 start_vm() {
 	name=$1
 	shift
 	rm -f "/tmp/ready.$name"
-	dq_vm -name "guest=$name" -t 120 -r "/tmp/ready.$name" "$@" &
+	dq_vm -name "guest=$name" -t 600 -r "/tmp/ready.$name" "$@" &
 	eval "pid_$name=$!"
 	pids="$pids $!"
 	i=0

@@ -114,8 +114,46 @@ void test_vm_create_code(struct test_vm *t, int nr_vcpus, uint64_t pages,
 	virt_map(t->vm, TEST_GVA, TEST_GPA, total);
 	t->bitmap = calloc(total / 8 + 8, 1);
 
+	t->dq = -1;
+	if (flags & TV_NO_DQ)
+		return;
 	t->dq = open("/dev/dirtyquota", O_RDWR);
 	TEST_ASSERT(t->dq >= 0, "open /dev/dirtyquota: %s", strerror(errno));
+}
+
+/* The vCPU's binary stat @name, read with KVM_GET_STATS_FD as a VMM would. */
+uint64_t vcpu_stat(struct kvm_vcpu *vcpu, const char *name)
+{
+	struct kvm_stats_header h;
+	struct kvm_stats_desc *d;
+	uint64_t val = 0;
+	size_t dsize;
+	char *descs;
+	uint32_t i;
+	int fd;
+
+	fd = ioctl(vcpu->fd, KVM_GET_STATS_FD, NULL);
+	TEST_ASSERT(fd >= 0, "KVM_GET_STATS_FD: %s", strerror(errno));
+	TEST_ASSERT(pread(fd, &h, sizeof(h), 0) == sizeof(h), "stats header");
+	dsize = sizeof(*d) + h.name_size;
+	descs = calloc(h.num_desc, dsize);
+	TEST_ASSERT(descs, "calloc");
+	TEST_ASSERT(pread(fd, descs, h.num_desc * dsize, h.desc_offset) ==
+		    (ssize_t)(h.num_desc * dsize), "stats descriptors");
+	for (i = 0; i < h.num_desc; i++) {
+		d = (struct kvm_stats_desc *)(descs + i * dsize);
+		if (strcmp(d->name, name))
+			continue;
+		TEST_ASSERT(d->size == 1, "stat %s has %u values", name, d->size);
+		TEST_ASSERT(pread(fd, &val, sizeof(val),
+				  h.data_offset + d->offset) == sizeof(val),
+			    "stat %s", name);
+		break;
+	}
+	TEST_ASSERT(i < h.num_desc, "KVM has no vCPU stat %s", name);
+	free(descs);
+	close(fd);
+	return val;
 }
 
 void test_vm_create(struct test_vm *t, int nr_vcpus, uint64_t pages,
@@ -413,19 +451,16 @@ static bool selected(int argc, char **argv, unsigned int n)
 
 /*
  * Runs each scenario in its own process, so that a failed assertion fails
- * that scenario only; "test N..." runs only scenarios N (from 1).
+ * that scenario only; "test N..." runs only scenarios N (from 1).  For
+ * tests of KVM alone, which need no /dev/dirtyquota.
  */
-void run_scenarios(int argc, char **argv, const struct dq_scenario *tests,
-		   unsigned int nr)
+void run_kvm_scenarios(int argc, char **argv, const struct dq_scenario *tests,
+		       unsigned int nr)
 {
 	unsigned int i;
 	int status;
 	pid_t pid;
 
-	if (access("/dev/dirtyquota", R_OK | W_OK)) {
-		print_skip("/dev/dirtyquota: %s", strerror(errno));
-		exit(KSFT_SKIP);
-	}
 	ksft_print_header();
 	ksft_set_plan(nr);
 	for (i = 0; i < nr; i++) {
@@ -448,4 +483,15 @@ void run_scenarios(int argc, char **argv, const struct dq_scenario *tests,
 					 "%s\n", tests[i].name);
 	}
 	ksft_finished();
+}
+
+/* The same, for tests that need dirtyquota. */
+void run_scenarios(int argc, char **argv, const struct dq_scenario *tests,
+		   unsigned int nr)
+{
+	if (access("/dev/dirtyquota", R_OK | W_OK)) {
+		print_skip("/dev/dirtyquota: %s", strerror(errno));
+		exit(KSFT_SKIP);
+	}
+	run_kvm_scenarios(argc, argv, tests, nr);
 }

@@ -49,6 +49,7 @@ enum guest_kind {
 #define TV_LOG		(1 << 0)	/* dirty logging on the test slot */
 #define TV_RING		(1 << 1)	/* with the dirty ring */
 #define TV_MANUAL	(1 << 2)	/* manual protect + initially set */
+#define TV_NO_DQ	(1 << 3)	/* without /dev/dirtyquota */
 
 extern uint64_t guest_stride;		/* TOUCH_THEN_WRITE: 2nd pass step */
 
@@ -99,6 +100,7 @@ struct dirtyquota_vcpu_stats dq_vcpu(struct test_vm *t, int idx);
 struct dirtyquota_stats dq_stats(struct test_vm *t,
 				 struct dirtyquota_vcpu_stats *e, uint32_t n);
 uint64_t dirtied(struct test_vm *t, int idx);
+uint64_t vcpu_stat(struct kvm_vcpu *vcpu, const char *name);
 void start_vcpus(struct test_vm *t);
 void stop_vcpus(struct test_vm *t);
 bool log_bit(const unsigned long *log, uint64_t n);
@@ -113,5 +115,7 @@ void expect_err(int r, int err, const char *what);
 void require_rate(struct test_vm *t, uint64_t max, uint64_t need);
 void run_scenarios(int argc, char **argv,
 		   const struct dq_scenario *tests, unsigned int nr);
+void run_kvm_scenarios(int argc, char **argv,
+		       const struct dq_scenario *tests, unsigned int nr);
 
 #endif /* DQ_UTIL_H */

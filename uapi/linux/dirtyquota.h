@@ -13,14 +13,17 @@
  * goes from clear to set: the first guest write after the log was
  * harvested, or KVM's first write into it (kvmclock, steal time,
  * emulation); KVM writing it again before the next harvest is not
- * counted.  With the dirty ring, a page is counted when a vCPU pushes it
- * while no earlier entry of it that this vCPU pushed waits to be reset
- * (KVM_RESET_DIRTY_RINGS).  Each vCPU remembers its last 8 pages for
- * that, pages pushed more than once in preference, so KVM's rewrites of
+ * counted; this count is the vCPU's pages_dirtied stat in KVM, which any
+ * VMM reads with KVM_GET_STATS_FD, less what it was when dirtyquota began
+ * tracking the vCPU.  With the dirty ring, a page is counted when a vCPU
+ * pushes it while no earlier entry of it that this vCPU pushed waits to
+ * be reset (KVM_RESET_DIRTY_RINGS).  Each vCPU remembers its last 8 pages
+ * for that, pages pushed more than once in preference, so KVM's rewrites of
  * its kvmclock and steal time are counted about once per reset; a page
- * pushed again after 8 others pushed once each is counted again.  Pages
- * recorded while no vCPU of the VM runs, or by a vCPU that dirtyquota has
- * not finished tracking, are counted per VM as "unattributed".  With
+ * pushed again after 8 others pushed once each is counted again (KVM's
+ * pages_dirtied counts every entry).  Pages recorded while no vCPU of the
+ * VM runs are counted per VM as "unattributed"; those of a vCPU that
+ * dirtyquota could not track (no memory) are not counted.  With
  * Intel PML, KVM learns of dirty pages when a PML buffer is flushed, so
  * the counts are exact but can lag by up to 512 pages.
  *
