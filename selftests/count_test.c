@@ -28,16 +28,6 @@
 #include "processor.h"
 #include "test_util.h"
 
-/* Runs one round of a WRITE_ROUNDS vCPU: it ends with GUEST_SYNC. */
-static void run_round(struct test_vm *t, int idx)
-{
-	struct ucall uc;
-
-	vcpu_run(t->vcpu[idx]);
-	TEST_ASSERT(get_ucall(t->vcpu[idx], &uc) == UCALL_SYNC,
-		    "vCPU %d did not finish its round", idx);
-}
-
 static void expect_counts(struct test_vm *t, const uint64_t *pages, int rounds)
 {
 	struct dirtyquota_vcpu_stats e[MAX_VCPUS];
@@ -93,18 +83,18 @@ static void test_attribution(void)
 	for (i = 0; i < 4; i++)
 		test_vm_set_count(&t, i, pages[i]);
 	for (i = 0; i < 4; i++)
-		run_round(&t, i);
+		test_vm_run_round(&t, i);
 	expect_counts(&t, pages, 1);
 
 	/* Written again in the same round: the pages are writable now. */
 	for (i = 0; i < 4; i++)
-		run_round(&t, i);
+		test_vm_run_round(&t, i);
 	expect_counts(&t, pages, 1);
 
 	/* Harvesting protects them again: the next round counts. */
 	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
 	for (i = 0; i < 4; i++)
-		run_round(&t, i);
+		test_vm_run_round(&t, i);
 	expect_counts(&t, pages, 2);
 	test_vm_free(&t);
 }
@@ -128,7 +118,7 @@ static void test_mode(unsigned int flags)
 
 	for (round = 1; round <= 3; round++) {
 		for (i = 0; i < 2; i++)
-			run_round(&t, i);
+			test_vm_run_round(&t, i);
 		expect_counts(&t, pages, round);
 		/* The guest writes no page twice: KVM's stat says the same. */
 		for (i = 0; i < 2; i++)
@@ -183,12 +173,12 @@ static void test_logging_off(void)
 	test_vm_create(&t, 1, 64, kinds, VM_MEM_SRC_ANONYMOUS, 0);
 	TEST_ASSERT(!dq_attach(&t, 0), "attach: %s", strerror(errno));
 	test_vm_set_count(&t, 0, pages[0]);
-	run_round(&t, 0);
+	test_vm_run_round(&t, 0);
 	TEST_ASSERT(dirtied(&t, 0) == 0, "%lu bytes counted with logging off",
 		    dirtied(&t, 0));
 
 	vm_mem_region_set_flags(t.vm, TEST_SLOT, KVM_MEM_LOG_DIRTY_PAGES);
-	run_round(&t, 0);
+	test_vm_run_round(&t, 0);
 	expect_counts(&t, pages, 1);
 
 	/*
@@ -231,7 +221,7 @@ static void test_lifecycle(void)
 		test_vm_create(&t[i], 1, 16, kinds, VM_MEM_SRC_ANONYMOUS, TV_LOG);
 		TEST_ASSERT(!dq_attach(&t[i], 0), "attach VM %d", i);
 		test_vm_set_count(&t[i], 0, pages[i]);
-		run_round(&t[i], 0);
+		test_vm_run_round(&t[i], 0);
 	}
 	for (i = 0; i < 3; i++)
 		expect_counts(&t[i], &pages[i], 1);
@@ -343,7 +333,7 @@ static void test_reload(void)
 	test_vm_create(&t, 1, 16, kinds, VM_MEM_SRC_ANONYMOUS, TV_LOG);
 	TEST_ASSERT(!dq_attach(&t, 0), "attach");
 	test_vm_set_count(&t, 0, pages[0]);
-	run_round(&t, 0);
+	test_vm_run_round(&t, 0);
 	/* A VM made by a thread that is gone when the module loads. */
 	TEST_ASSERT(!pthread_create(&thread, NULL, create_vm_thread, &other) &&
 		    !pthread_join(thread, NULL), "VM from a thread");
@@ -356,7 +346,7 @@ static void test_reload(void)
 
 	/* Not tracked while unloaded. */
 	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
-	run_round(&t, 0);
+	test_vm_run_round(&t, 0);
 
 	TEST_ASSERT(system("insmod /modules/dirtyquota.ko") == 0, "insmod");
 	t.dq = open("/dev/dirtyquota", O_RDWR);
@@ -379,7 +369,7 @@ static void test_reload(void)
 		    after, before);
 	kvm_vm_free(other);
 	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
-	run_round(&t, 0);
+	test_vm_run_round(&t, 0);
 	expect_counts(&t, pages, 1);
 	test_vm_free(&t);
 }

@@ -58,16 +58,6 @@ static const char *self_comm(void)
 	return comm;
 }
 
-/* Runs one round of a WRITE_ROUNDS vCPU: it ends with GUEST_SYNC. */
-static void run_round(struct test_vm *t, int idx)
-{
-	struct ucall uc;
-
-	vcpu_run(t->vcpu[idx]);
-	TEST_ASSERT(get_ucall(t->vcpu[idx], &uc) == UCALL_SYNC,
-		    "vCPU %d did not finish its round", idx);
-}
-
 static int vcpus_of(uint64_t vm_id, struct nl_obj *v)
 {
 	struct nl_ack ack;
@@ -342,7 +332,7 @@ static void test_show(void)
 
 	for (i = 0; i < 4; i++) {
 		test_vm_set_count(&a, i, pages[i]);
-		run_round(&a, i);
+		test_vm_run_round(&a, i);
 	}
 	s = dq_stats(&a, e, MAX_VCPUS);
 	TEST_ASSERT(vcpus_of(a_id, v) == 4, "VCPU_GET: not 4 vCPUs");
@@ -1875,7 +1865,7 @@ static void test_fuzz(void)
 	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
 	for (k = 0; k < 2; k++) {
 		t.vcpu[k]->run->immediate_exit = 0;
-		run_round(&t, k);
+		test_vm_run_round(&t, k);
 	}
 	vcpus_of(id, v);
 	for (k = 0, sum = 0; k < 3; k++)

@@ -17,15 +17,6 @@
 #include "processor.h"
 #include "test_util.h"
 
-static void run_round(struct test_vm *t, int idx)
-{
-	struct ucall uc;
-
-	vcpu_run(t->vcpu[idx]);
-	TEST_ASSERT(get_ucall(t->vcpu[idx], &uc) == UCALL_SYNC,
-		    "vCPU %d did not finish its round", idx);
-}
-
 static void expect_stat(struct test_vm *t, const uint64_t *want,
 			const char *when)
 {
@@ -67,12 +58,12 @@ static void counts(unsigned int flags)
 
 	for (round = 1; round <= 3; round++) {
 		for (i = 0; i < 2; i++) {
-			run_round(&t, i);
+			test_vm_run_round(&t, i);
 			want[i] += pages[i];
 		}
 		expect_stat(&t, want, "after a round");
 		for (i = 0; i < 2; i++)
-			run_round(&t, i);
+			test_vm_run_round(&t, i);
 		expect_stat(&t, want, "after the same pages again");
 		if (flags & TV_RING) {
 			collect_rings(&t, log);
@@ -110,7 +101,7 @@ static void test_logging_off(void)
 	struct test_vm t;
 
 	test_vm_create(&t, 1, 64, kinds, VM_MEM_SRC_ANONYMOUS, TV_NO_DQ);
-	run_round(&t, 0);
+	test_vm_run_round(&t, 0);
 	expect_stat(&t, none, "with dirty logging off");
 	test_vm_free(&t);
 }

@@ -178,6 +178,16 @@ void test_vm_set_count(struct test_vm *t, int idx, uint64_t pages)
 	vcpu_args_set(t->vcpu[idx], 2, idx, t->kind[idx] | pages << 8);
 }
 
+/* Runs one round of a WRITE_ROUNDS vCPU: it ends with GUEST_SYNC. */
+void test_vm_run_round(struct test_vm *t, int idx)
+{
+	struct ucall uc;
+
+	vcpu_run(t->vcpu[idx]);
+	TEST_ASSERT(get_ucall(t->vcpu[idx], &uc) == UCALL_SYNC,
+		    "vCPU %d did not finish its round", idx);
+}
+
 void test_vm_free(struct test_vm *t)
 {
 	close(t->dq);

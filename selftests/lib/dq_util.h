@@ -91,6 +91,7 @@ void test_vm_create_code(struct test_vm *t, int nr_vcpus, uint64_t pages,
 			 void *code, int src, unsigned int flags);
 void test_vm_free(struct test_vm *t);
 void test_vm_set_count(struct test_vm *t, int idx, uint64_t pages);
+void test_vm_run_round(struct test_vm *t, int idx);
 int dq_attach(struct test_vm *t, uint32_t flags);
 int dq_set(struct test_vm *t, uint32_t set, uint32_t mode, uint64_t budget,
 	   uint64_t interval_ns, uint32_t pool);
