@@ -19,8 +19,8 @@
 #     origin (below).
 # These three checks are counted in the last line with everything else.
 # Under KASAN and lockdep guest work is 3-5 times slower: the tests never
-# assert on speed, only the timeout is longer (45 minutes by default: CI runs
-# this beside check-install, on a shared host).
+# assert on speed, only the timeout is longer (45 minutes by default, room
+# for a shared host).
 
 set -euo pipefail
 

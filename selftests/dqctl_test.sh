@@ -35,8 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 # start_vm NAME VCPU...: a dq_vm in the background, once its vCPUs run.  It
-# lives up to 10 minutes (cleanup ends it): on a shared host (CI runs
-# check-debug beside check-install) the checks of one VM took over 2.
+# lives up to 10 minutes (cleanup ends it): on a shared host the checks of
+# one VM took over 2 under the debug kernel.
 start_vm() {
 	name=$1
 	shift

@@ -83,7 +83,7 @@ vm_ready() {
 
 # The writer's dirty rate, median of three samples a second apart, within
 # 25% of 2 MiB/s, once it was seen to dirty at least 1.5 times that
-# unthrottled (CI runs this beside make check-debug: the host is shared).
+# unthrottled (room for a host shared with other work).
 throttled() {
 	local budget=$((2 * 1024 * 1024)) free rates
 	free=$(vcpu_val 0 dirty_rate)
