@@ -46,12 +46,13 @@ VERSION		:= $(shell cat $(CURDIR)/VERSION)
 DQ_VERSION	:= $(VERSION)$(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null | sed "s/^/+g/")
 
 MODULE_SRC	:= $(filter-out %.mod.c,$(wildcard module/*.c module/*.h)) module/Kbuild
+HOOKBENCH_SRC	:= bench/kmod/dq_hookbench.c bench/kmod/dq_hookbench.h bench/kmod/Kbuild
 
-.PHONY: all deps kvm module module-src tools unit selftests check check-debug \
+.PHONY: all deps kvm module module-src hookbench tools unit selftests check check-debug \
 	check-install debug-kernel install-rootfs \
 	bench demo style kabi sparse install uninstall dkms-install dkms-remove clean
 
-all: kvm module tools selftests
+all: kvm module tools selftests hookbench
 
 deps:
 	@scripts/install-deps.sh $(KERNEL_ABI)
@@ -83,6 +84,18 @@ module: kvm module-src
 	@echo "module: building dirtyquota.ko $(DQ_VERSION) for $(KERNEL_ABI)"
 	@$(MODULE_KBUILD) W=1 modules
 	@cp $(MODULE_BUILD)/module/dirtyquota.ko $(DQ_KO)
+
+# make bench's timing module, against the kernel's own headers (it loads
+# on the stock KVM and on the patched one), next to the bench programs.
+HOOKBENCH_BUILD	:= $(BUILD)/hookbench-$(KERNEL_ABI)
+
+hookbench: selftests
+	@mkdir -p $(HOOKBENCH_BUILD)
+	@cp -u $(HOOKBENCH_SRC) $(HOOKBENCH_BUILD)/
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(HOOKBENCH_BUILD) W=1 modules >$(HOOKBENCH_BUILD).log 2>&1 || \
+		{ cat $(HOOKBENCH_BUILD).log; exit 1; }
+	@! grep -i warning $(HOOKBENCH_BUILD).log
+	@cp $(HOOKBENCH_BUILD)/dq_hookbench.ko $(SELFTESTS)/
 
 # dqctl for this host, and a static one for the sandbox's busybox.
 DQCTL		:= $(MAKE) -s --no-print-directory -C tools/dqctl
@@ -173,7 +186,7 @@ $(SCHEMA): $(SCHEMA_TARBALL)
 	@mv $@.tmp $@
 
 style: $(if $(SCHEMA_TARBALL),$(SCHEMA))
-	@scripts/checkpatch.sh $(KSRC_TARBALL) "$(wildcard kvm/patches/*)" $(MODULE_SRC) uapi/linux/dirtyquota.h
+	@scripts/checkpatch.sh $(KSRC_TARBALL) "$(wildcard kvm/patches/*)" $(MODULE_SRC) $(HOOKBENCH_SRC) uapi/linux/dirtyquota.h
 	@$(if $(SCHEMA_TARBALL),,echo "style: no linux-source-6.12: the netlink spec is not validated against the kernel's schema")
 	@scripts/spec-check.py uapi/dirtyquota.yaml uapi $(if $(SCHEMA_TARBALL),$(SCHEMA))
 

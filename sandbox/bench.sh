@@ -15,6 +15,7 @@
 #
 # The stock (unpatched) kvm.ko and kvm-amd.ko of the Debian image go to
 # /tests/stock for bench-hook, which compares them with the patched ones;
+# dq_hookbench.ko (bench/kmod) goes to /tests for it too;
 # veth.ko goes to /modules for bench-migrate's network namespace.  Every
 # program's output is kept in OUT/sandbox/results.log.  The run fails if a
 # program fails (a benchmark fails only when something that must hold did
@@ -53,6 +54,8 @@ unpack "$mods/arch/x86/kvm/kvm" "$t/stock/kvm.ko"
 unpack "$mods/arch/x86/kvm/kvm-amd" "$t/stock/kvm-amd.ko"
 unpack "$mods/drivers/net/veth" "$t/veth.ko"
 cp "$tests/dqctl" "$t/"
+# bench-hook's timing module, if built (make hookbench).
+[[ -f $tests/dq_hookbench.ko ]] && cp "$tests/dq_hookbench.ko" "$t/"
 
 cat >"$t/runlist" <<'LIST'
 insmod /modules/irqbypass.ko

@@ -104,6 +104,37 @@ def paired(p):
     return "{:.4f} [{:.4f}, {:.4f}]".format(p["median"], p["low"], p["high"])
 
 
+def added(p):
+    """What the hook adds to a page: +0.0510% [+0.0412%, +0.0633%]."""
+    if not p:
+        return "-"
+    s = "{:+.4f}%".format(100 * p["fraction_of_page"])
+    if "fraction_low" in p:
+        s += " [{:+.4f}%, {:+.4f}%]".format(100 * p["fraction_low"],
+                                            100 * p["fraction_high"])
+    return s
+
+
+def hook_calls(r):
+    """The dq_hookbench part of figure 1, when it ran."""
+    calls = r.get("call_ns_per_page")
+    if not calls:
+        return ""
+    body = []
+    for c in r.get("configs", []):
+        n = c.get("name")
+        body.append([n, num(calls.get(n), "{:.1f}"),
+                     added(r.get("call_vs_stock", {}).get(n))
+                     if n != "stock" else "-",
+                     added(r.get("call_vs_patched", {}).get(n))
+                     if n not in ("stock", "patched") else "-"])
+    return "\n" + table("   mark_page_dirty_in_slot() alone (dq_hookbench): "
+                        "ns per call, and what that adds to the cheapest "
+                        "dirtied page, paired by repetition, >= 95% interval",
+                        ["config", "ns/call", "vs stock", "vs patched"],
+                        body)
+
+
 def hook_cost(r):
     body = []
     for c in r.get("configs", []):
@@ -121,7 +152,7 @@ def hook_cost(r):
                  "paired by repetition, with a >= 95% interval of their "
                  "median)",
                  ["config", "ns/page", "min", "max", "vs stock",
-                  "vs patched"], body) + \
+                  "vs patched"], body) + hook_calls(r) + \
         f"  target: {r.get('target', '')}\n"
 
 
