@@ -15,7 +15,9 @@
  * emulation); KVM writing it again before the next harvest is not
  * counted; this count is the vCPU's pages_dirtied stat in KVM, which any
  * VMM reads with KVM_GET_STATS_FD, less what it was when dirtyquota began
- * tracking the vCPU.  With the dirty ring, a page is counted when a vCPU
+ * tracking the vCPU (if root clears the stat through KVM's debugfs, the
+ * count reads 0 until the stat is above that value again).
+ * With the dirty ring, a page is counted when a vCPU
  * pushes it while no earlier entry of it that this vCPU pushed waits to
  * be reset (KVM_RESET_DIRTY_RINGS).  Each vCPU remembers its last 8 pages
  * for that, pages pushed more than once in preference, so KVM's rewrites of
