@@ -9,9 +9,13 @@
 
 #include "pure.h"
 
-/* Written only by the vCPU's own thread; read by anyone with READ_ONCE. */
+/*
+ * Written only by the vCPU's own thread; read by anyone with READ_ONCE.
+ * With a bitmap kvm_bytes is written by harvests instead, see harvest.c.
+ */
 struct dq_vcpu_count {
 	u64 bytes_dirtied;
+	u64 kvm_bytes;		/* of them, KVM's writes to its PV pages */
 };
 
 /* Pages recorded with no tracked vCPU running: rare, so shared. */
@@ -99,6 +103,12 @@ static inline u64 dq_account_vcpu(struct dq_vcpu_count *vc, u32 bytes)
 
 	WRITE_ONCE(vc->bytes_dirtied, total);
 	return total;
+}
+
+/* With the ring, of the pages just charged, one of KVM's PV pages. */
+static inline void dq_account_kvm(struct dq_vcpu_count *vc, u32 bytes)
+{
+	WRITE_ONCE(vc->kvm_bytes, vc->kvm_bytes + bytes);
 }
 
 static inline void dq_account_vm(struct dq_vm_count *vm, u32 bytes)

@@ -187,7 +187,11 @@ static int dq_nl_fill_vm(struct sk_buff *skb, const struct dq_vm_info *v)
 	    nla_put_u8(skb, DIRTYQUOTA_A_VM_ATTACHED, v->attached) ||
 	    nla_put_u8(skb, DIRTYQUOTA_A_VM_EXIT_ALLOWED, v->exit_allowed) ||
 	    nla_put_u8(skb, DIRTYQUOTA_A_VM_DIRTY_LOGGING, v->dirty_logging) ||
-	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_MAX_STALL_NS, v->cfg.max_stall_ns))
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_MAX_STALL_NS, v->cfg.max_stall_ns) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_HARVESTS, v->harvests) ||
+	    (v->harvests &&
+	     dq_nl_put_u64(skb, DIRTYQUOTA_A_VM_HARVEST_AGE_NS,
+			   v->harvest_age_ns)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -311,7 +315,12 @@ static int dq_nl_fill_vcpu(struct sk_buff *skb, const struct dq_vcpu_snapshot *s
 	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_STOPS, s->stops) ||
 	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_THROTTLED_NS, s->throttled_ns) ||
 	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_POOL_DRAWN, s->pool_drawn) ||
-	    nla_put_u8(skb, DIRTYQUOTA_A_VCPU_STOPPED, s->stopped))
+	    nla_put_u8(skb, DIRTYQUOTA_A_VCPU_STOPPED, s->stopped) ||
+	    dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_KVM_BYTES, s->kvm_bytes) ||
+	    (s->harvested &&
+	     (dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_PASS_BYTES, s->pass_bytes) ||
+	      dq_nl_put_u64(skb, DIRTYQUOTA_A_VCPU_LAST_PASS_BYTES,
+			    s->last_pass_bytes))))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -10,29 +10,43 @@
 
 #include <linux/kvm_host.h>
 
-#ifdef CONFIG_X86
-static inline bool dq_pv_gpa_is(gpa_t gpa, gfn_t gfn)
-{
-	return gpa_to_gfn(gpa) == gfn;
-}
+#define DQ_PV_PAGES_MAX	4
 
-static inline bool dq_vcpu_pv_page(struct kvm_vcpu *vcpu, gfn_t gfn)
+#ifdef CONFIG_X86
+/* Writes the gfns of @vcpu's PV pages to @gfns; returns how many. */
+static inline u32 dq_vcpu_pv_gfns(struct kvm_vcpu *vcpu,
+				  gfn_t gfns[DQ_PV_PAGES_MAX])
 {
 	struct kvm_vcpu_arch *a = &vcpu->arch;
+	u32 n = 0;
 
-	return ((a->st.msr_val & KVM_MSR_ENABLED) &&
-		dq_pv_gpa_is(a->st.msr_val & KVM_STEAL_VALID_BITS, gfn)) ||
-	       (a->pv_time.active && dq_pv_gpa_is(a->pv_time.gpa, gfn)) ||
-	       ((a->pv_eoi.msr_val & KVM_MSR_ENABLED) &&
-		dq_pv_gpa_is(a->pv_eoi.data.gpa, gfn)) ||
-	       ((a->apf.msr_en_val & KVM_ASYNC_PF_ENABLED) &&
-		dq_pv_gpa_is(a->apf.data.gpa, gfn));
+	if (a->st.msr_val & KVM_MSR_ENABLED)
+		gfns[n++] = gpa_to_gfn(a->st.msr_val & KVM_STEAL_VALID_BITS);
+	if (a->pv_time.active)
+		gfns[n++] = gpa_to_gfn(a->pv_time.gpa);
+	if (a->pv_eoi.msr_val & KVM_MSR_ENABLED)
+		gfns[n++] = gpa_to_gfn(a->pv_eoi.data.gpa);
+	if (a->apf.msr_en_val & KVM_ASYNC_PF_ENABLED)
+		gfns[n++] = gpa_to_gfn(a->apf.data.gpa);
+	return n;
 }
 #else
-static inline bool dq_vcpu_pv_page(struct kvm_vcpu *vcpu, gfn_t gfn)
+static inline u32 dq_vcpu_pv_gfns(struct kvm_vcpu *vcpu,
+				  gfn_t gfns[DQ_PV_PAGES_MAX])
 {
-	return false;
+	return 0;
 }
 #endif
+
+static inline bool dq_vcpu_pv_page(struct kvm_vcpu *vcpu, gfn_t gfn)
+{
+	gfn_t gfns[DQ_PV_PAGES_MAX];
+	u32 i, n = dq_vcpu_pv_gfns(vcpu, gfns);
+
+	for (i = 0; i < n; i++)
+		if (gfns[i] == gfn)
+			return true;
+	return false;
+}
 
 #endif /* _DQ_PV_H */

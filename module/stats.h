@@ -31,6 +31,10 @@ struct dq_vcpu_snapshot {
 	u64 throttled_ns;
 	u64 pool_drawn;
 	u64 dirty_rate;
+	u64 kvm_bytes;		/* of bytes_dirtied, KVM's PV writes */
+	bool harvested;		/* the VM's bitmap was, so: */
+	u64 pass_bytes;		/* since its last harvest */
+	u64 last_pass_bytes;	/* between the last two */
 };
 
 int dq_stats_check(const struct dirtyquota_stats *req);

@@ -72,22 +72,6 @@ static bool dq_vcpu_in_pool(struct dq_vm *vm, struct dq_vcpu *dv)
 }
 
 /*
- * What @dv dirtied so far.  With a dirty bitmap, KVM's pages_dirtied stat
- * since the vCPU was tracked (it goes down only if root clears it in
- * debugfs: then nothing until it is back where it was); with the ring,
- * the vCPU's own count, which leaves out KVM's repeated pages.
- */
-static u64 dq_vcpu_bytes(const struct dq_vcpu *dv)
-{
-	u64 pages;
-
-	if (dv->on_ring)
-		return READ_ONCE(dv->count.bytes_dirtied);
-	pages = kvm_dirty_provider_pages(dv->vcpu);
-	return pages > dv->pages_base ? (pages - dv->pages_base) << PAGE_SHIFT : 0;
-}
-
-/*
  * KVM calls dq_page_dirtied() for a vCPU's pages once its stat is above
  * the threshold set here: the page that takes the vCPU over its quota and
  * those after it, or, with the dirty ring, every page.  After every
@@ -446,6 +430,8 @@ static void dq_page_dirtied(struct kvm *kvm, struct kvm_vcpu *vcpu,
 			if (!dq_ring_new(vcpu, dv, slot, gfn))
 				return;
 			total = dq_account_vcpu(&dv->count, PAGE_SIZE);
+			if (dq_vcpu_pv_page(vcpu, gfn))
+				dq_account_kvm(&dv->count, PAGE_SIZE);
 		} else {
 			total = dq_vcpu_bytes(dv);
 		}
@@ -897,6 +883,13 @@ void dq_vcpu_snapshot(struct dq_vm *vm, struct kvm_vcpu *vcpu,
 			  (dv->sleepers ? now - dv->sleep_start : 0);
 	s->pool_drawn = dv->pool_drawn;
 	s->dirty_rate = READ_ONCE(dv->dirty_rate);
+	s->kvm_bytes = READ_ONCE(dv->count.kvm_bytes);
+	s->harvested = vm->harvests;
+	if (s->harvested) {
+		s->pass_bytes = s->bytes_dirtied > dv->pass_base ?
+				s->bytes_dirtied - dv->pass_base : 0;
+		s->last_pass_bytes = dv->last_pass;
+	}
 	if (!observe) {
 		s->bytes_interval = dq_quota_used(&dv->q, s->bytes_dirtied);
 		s->quota = dv->q.quota;
@@ -978,6 +971,9 @@ int dq_vm_get_info(struct dq_vm *vm, struct dq_vm_info *info)
 	info->pool_cap = vm->pool_cap;
 	info->nr_vcpus = vm->nr_vcpus;
 	info->bytes_dirtied = dq_vm_bytes_dirtied(vm);
+	info->harvests = vm->harvests;
+	if (vm->harvests)
+		info->harvest_age_ns = ktime_get_ns() - vm->harvest_ns;
 	spin_unlock_bh(&vm->qlock);
 
 	dq_vm_put_kvm(vm, kvm);
@@ -992,6 +988,7 @@ static const struct kvm_dirty_provider_ops dq_provider_ops = {
 	.vcpu_destroy	= dq_vcpu_destroy,
 	.page_dirtied	= dq_page_dirtied,
 	.vcpu_stop	= dq_vcpu_stop,
+	.log_harvest	= dq_vm_log_harvest,
 };
 
 static int dq_objects_show(struct seq_file *m, void *unused)

@@ -3,6 +3,7 @@
 #define _DQ_VM_H
 
 #include <linux/hrtimer.h>
+#include <linux/kvm_dirty_provider.h>
 #include <linux/kvm_host.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
@@ -56,6 +57,8 @@ struct dq_vm {
 	u64 pool;
 	u64 pool_cap;
 	u64 bytes_gone;			/* dirtied by destroyed vCPUs */
+	u64 harvests;			/* of the dirty bitmap, see harvest.c */
+	u64 harvest_ns;			/* ktime of the last, if any */
 	struct xarray vcpus;		/* vcpu_idx -> struct dq_vcpu */
 
 	struct hrtimer timer;		/* rolls intervals unless observing */
@@ -70,7 +73,10 @@ struct dq_vcpu {
 	struct kvm_vcpu *vcpu;		/* destroyed after its dq_vcpu */
 	u64 pages_base;			/* its pages_dirtied stat then */
 	bool on_ring;			/* the VM has a dirty ring */
-	/* With the ring, written only by the vCPU's thread, on every page. */
+	/*
+	 * With the ring, written only by the vCPU's thread, on every page;
+	 * count.kvm_bytes with a bitmap under vm->qlock, by harvests.
+	 */
 	struct dq_vcpu_count count;
 	bool stop_pending;
 	bool granted;			/* let in; not in the guest yet */
@@ -90,6 +96,8 @@ struct dq_vcpu {
 	u64 event_interval;		/* last quota-full event, +1 */
 	struct dq_rate rate_sample;	/* the rate clock's, dq_rate_tick() */
 	u64 dirty_rate;			/* bytes/s over its last window */
+	u64 pass_base;			/* dq_vcpu_bytes() at the last harvest */
+	u64 last_pass;			/* bytes between the last two */
 	u32 index;
 	u32 id;
 	struct rcu_head rcu;
@@ -108,6 +116,8 @@ struct dq_vm_info {
 	bool attached;
 	bool exit_allowed;
 	bool dirty_logging;
+	u64 harvests;
+	u64 harvest_age_ns;		/* if harvests */
 	char comm[TASK_COMM_LEN];
 	char stats_id[KVM_STATS_NAME_SIZE];
 };
@@ -119,6 +129,27 @@ struct dq_vcpu_full {
 	u64 quota;
 	u64 stops;
 };
+
+/*
+ * What @dv dirtied so far.  With a dirty bitmap, KVM's pages_dirtied stat
+ * since the vCPU was tracked (it goes down only if root clears it in
+ * debugfs: then nothing until it is back where it was); with the ring,
+ * the vCPU's own count, which leaves out KVM's repeated pages.
+ */
+static inline u64 dq_vcpu_bytes(const struct dq_vcpu *dv)
+{
+	u64 pages;
+
+	if (dv->on_ring)
+		return READ_ONCE(dv->count.bytes_dirtied);
+	pages = kvm_dirty_provider_pages(dv->vcpu);
+	return pages > dv->pages_base ?
+	       (pages - dv->pages_base) << PAGE_SHIFT : 0;
+}
+
+/* harvest.c: KVM's log_harvest() callback. */
+void dq_vm_log_harvest(struct kvm *kvm, const struct kvm_memory_slot *slot,
+		       const unsigned long *bitmap);
 
 struct dq_vm *dq_vm_find(u64 id);
 struct dq_vm *dq_vm_next(u64 from_id);

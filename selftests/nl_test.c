@@ -1880,6 +1880,76 @@ static void test_fuzz(void)
 	nl_close(&nl);
 }
 
+/*
+ * The VM's HARVESTS, HARVEST_AGE_NS and its vCPU's PASS_BYTES and
+ * LAST_PASS_BYTES are what @what expects.
+ */
+static void expect_pass(uint64_t id, uint64_t harvests, uint64_t pass,
+			uint64_t last, const char *what)
+{
+	struct nl_obj vm = dq_nl_vm(&nl, id), v = vcpu_of(id, 0);
+
+	TEST_ASSERT(vm.v[A_VM(HARVESTS)] == harvests &&
+		    nl_has(&vm, A_VM(HARVEST_AGE_NS)) &&
+		    vm.v[A_VM(HARVEST_AGE_NS)] < 10000 * MS,
+		    "%s: %lu harvests (expected %lu), the last %lu ns ago",
+		    what, vm.v[A_VM(HARVESTS)], harvests,
+		    vm.v[A_VM(HARVEST_AGE_NS)]);
+	TEST_ASSERT(nl_has(&v, A_VCPU(PASS_BYTES)) &&
+		    nl_has(&v, A_VCPU(LAST_PASS_BYTES)) &&
+		    v.v[A_VCPU(PASS_BYTES)] == pass &&
+		    v.v[A_VCPU(LAST_PASS_BYTES)] == last,
+		    "%s: pass %lu bytes, last pass %lu (expected %lu and %lu)",
+		    what, v.v[A_VCPU(PASS_BYTES)],
+		    v.v[A_VCPU(LAST_PASS_BYTES)], pass, last);
+}
+
+/*
+ * With a dirty bitmap a page counts once per harvest: HARVESTS, the
+ * vCPUs' PASS_BYTES and LAST_PASS_BYTES say where each pass began and
+ * what it took, while a vCPU that rewrites its pages adds nothing.
+ * Reads less than 100 ms apart are one harvest.  This guest has no PV
+ * page, so none of its count is KVM's own (KVM_BYTES 0).
+ */
+static void test_harvests(void)
+{
+	static const enum guest_kind kinds[] = { WRITE_ROUNDS };
+	const uint64_t bytes = 40 * PG;
+	struct nl_obj vm, v;
+	struct test_vm t;
+	uint64_t id;
+
+	dq_nl_open(&nl);
+	test_vm_create(&t, 1, 64, kinds, VM_MEM_SRC_ANONYMOUS, TV_LOG);
+	id = dq_nl_newest_vm(&nl, getpid());
+	test_vm_set_count(&t, 0, 40);
+	test_vm_run_round(&t, 0);
+	vm = dq_nl_vm(&nl, id);
+	v = vcpu_of(id, 0);
+	TEST_ASSERT(nl_has(&vm, A_VM(HARVESTS)) && !vm.v[A_VM(HARVESTS)] &&
+		    !nl_has(&vm, A_VM(HARVEST_AGE_NS)) &&
+		    !nl_has(&v, A_VCPU(PASS_BYTES)) &&
+		    !nl_has(&v, A_VCPU(LAST_PASS_BYTES)),
+		    "before any harvest: %lu harvests, or a pass shown",
+		    vm.v[A_VM(HARVESTS)]);
+	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
+	expect_pass(id, 1, 0, bytes, "after the first harvest");
+	test_vm_run_round(&t, 0);
+	expect_pass(id, 1, bytes, bytes, "after a round");
+	test_vm_run_round(&t, 0);
+	expect_pass(id, 1, bytes, bytes, "after the same pages again");
+	usleep(150 * 1000);
+	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
+	kvm_vm_get_dirty_log(t.vm, TEST_SLOT, t.bitmap);
+	expect_pass(id, 2, 0, bytes, "after a harvest read twice");
+	v = vcpu_of(id, 0);
+	TEST_ASSERT(nl_has(&v, A_VCPU(KVM_BYTES)) && !v.v[A_VCPU(KVM_BYTES)],
+		    "a guest without PV pages: KVM_BYTES %lu",
+		    v.v[A_VCPU(KVM_BYTES)]);
+	test_vm_free(&t);
+	nl_close(&nl);
+}
+
 static const struct dq_scenario tests[] = {
 	{ "VM_GET and VCPU_GET show VMs, vCPUs and exact counters", test_show },
 	{ "VM_SET and VCPU_SET change the rates; exit mode needs consent",
@@ -1893,6 +1963,8 @@ static const struct dq_scenario tests[] = {
 	  test_max_stall },
 	{ "DIRTY_RATE is the last second's, whoever asked before",
 	  test_rate_window },
+	{ "harvests of the bitmap: each pass and what it took",
+	  test_harvests },
 };
 
 int main(int argc, char **argv)

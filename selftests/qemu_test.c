@@ -636,7 +636,33 @@ static void check_release(struct vmm *src, struct vmm *hold)
 	vmm_quit(hold);
 }
 
-static void check_follow(struct vmm *src, struct vmm *dst)
+/*
+ * After @syncs passes of QEMU's migration: with the bitmap, each sync is
+ * a harvest (KVM_GET_DIRTY_LOG of every memslot, counted once), and the
+ * writer's last pass is what it dirtied in one; the dirty ring has none.
+ */
+static void check_passes(struct vmm *src, bool ring, uint64_t syncs)
+{
+	struct nl_obj vm = dq_nl_vm(&nl, src->vm_id), o[2];
+	uint64_t harvests = vm.v[DIRTYQUOTA_A_VM_HARVESTS], last;
+	struct nl_ack ack;
+
+	dqctl_ok("show %s", src->name);
+	if (dq_nl_vcpus(&nl, src->vm_id, o, 2, &ack) != 2)
+		bail("vcpu-get: %s", ack.msg);
+	last = o[1].v[DIRTYQUOTA_A_VCPU_LAST_PASS_BYTES];
+	if (ring)
+		check(!harvests && !nl_has(&o[1], DIRTYQUOTA_A_VCPU_PASS_BYTES),
+		      "with the ring QEMU harvests no bitmap: %llu harvests",
+		      (unsigned long long)harvests);
+	else
+		check(harvests >= syncs && last > 0,
+		      "%llu syncs of QEMU are %llu harvests; the writer's last pass took %llu bytes",
+		      (unsigned long long)syncs, (unsigned long long)harvests,
+		      (unsigned long long)last);
+}
+
+static void check_follow(struct vmm *src, struct vmm *dst, bool ring)
 {
 	uint32_t n0, n1;
 	uint64_t bandwidth = 4 * MIB, syncs;
@@ -656,6 +682,7 @@ static void check_follow(struct vmm *src, struct vmm *dst)
 	      "at max-bandwidth 4 MiB/s the migration is still %s after %llu passes, %llu bytes to go",
 	      status, (unsigned long long)syncs,
 	      (unsigned long long)json_u64("remaining"));
+	check_passes(src, ring, syncs);
 
 	fflush(stdout);
 	follow = fork();
@@ -726,7 +753,7 @@ static void run_mode(bool ring)
 
 	snprintf(dname, sizeof(dname), "%s-dst", name);
 	vmm_start(dst, dname, ring, MIGRATE_PORT);
-	check_follow(src, dst);
+	check_follow(src, dst, ring);
 	vmm_quit(src);
 	vmm_quit(dst);
 }
@@ -747,7 +774,7 @@ int main(int argc, char **argv)
 	if (access(QEMU, X_OK) || access(GUEST, R_OK))
 		ksft_exit_skip("%s or %s: %s (make check appends them to the sandbox's initramfs: sandbox/qemu-bundle.sh)\n",
 			       QEMU, GUEST, strerror(errno));
-	ksft_set_plan(12 * (modes[0] + modes[1]));
+	ksft_set_plan(13 * (modes[0] + modes[1]));
 	dq_nl_open(&nl);
 	signal(SIGPIPE, SIG_IGN);
 	system("ip link set lo up");

@@ -35,6 +35,8 @@ static const char * const vm_attrs[] = {
 	[DIRTYQUOTA_A_VM_EXIT_ALLOWED] = "exit-allowed",
 	[DIRTYQUOTA_A_VM_DIRTY_LOGGING] = "dirty-logging",
 	[DIRTYQUOTA_A_VM_MAX_STALL_NS] = "max-stall-ns",
+	[DIRTYQUOTA_A_VM_HARVESTS] = "harvests",
+	[DIRTYQUOTA_A_VM_HARVEST_AGE_NS] = "harvest-age-ns",
 };
 
 static const char * const vcpu_attrs[] = {
@@ -53,6 +55,9 @@ static const char * const vcpu_attrs[] = {
 	[DIRTYQUOTA_A_VCPU_THROTTLED_NS] = "throttled-ns",
 	[DIRTYQUOTA_A_VCPU_POOL_DRAWN] = "pool-drawn",
 	[DIRTYQUOTA_A_VCPU_STOPPED] = "stopped",
+	[DIRTYQUOTA_A_VCPU_PASS_BYTES] = "pass-bytes",
+	[DIRTYQUOTA_A_VCPU_LAST_PASS_BYTES] = "last-pass-bytes",
+	[DIRTYQUOTA_A_VCPU_KVM_BYTES] = "kvm-bytes",
 };
 
 static const char * const events[] = {

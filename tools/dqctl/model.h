@@ -32,6 +32,9 @@ struct dq_vcpu {
 	uint64_t stops;
 	uint64_t throttled_ns;
 	uint64_t pool_drawn;
+	uint64_t kvm_bytes;		/* of bytes_dirtied, KVM's PV writes */
+	uint64_t pass_bytes;		/* since the VM's last harvest */
+	uint64_t last_pass_bytes;	/* between its last two */
 };
 
 struct dq_vm {
@@ -54,6 +57,8 @@ struct dq_vm {
 	bool exit_allowed;
 	bool dirty_logging;
 	uint64_t max_stall_ns;
+	uint64_t harvests;		/* of its dirty bitmap */
+	uint64_t harvest_age_ns;	/* since the last, if harvests */
 
 	/* Not from the kernel: filled in by dqctl. */
 	char name[128];			/* QEMU's -name, or "" */

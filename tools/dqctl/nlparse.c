@@ -53,6 +53,8 @@ static const struct field vm_fields[DIRTYQUOTA_A_VM_MAX + 1] = {
 	[DIRTYQUOTA_A_VM_EXIT_ALLOWED] = VM(F_BOOL, exit_allowed),
 	[DIRTYQUOTA_A_VM_DIRTY_LOGGING] = VM(F_BOOL, dirty_logging),
 	[DIRTYQUOTA_A_VM_MAX_STALL_NS] = VM(F_U64, max_stall_ns),
+	[DIRTYQUOTA_A_VM_HARVESTS] = VM(F_U64, harvests),
+	[DIRTYQUOTA_A_VM_HARVEST_AGE_NS] = VM(F_U64, harvest_age_ns),
 };
 
 static const struct field vcpu_fields[DIRTYQUOTA_A_VCPU_MAX + 1] = {
@@ -69,6 +71,9 @@ static const struct field vcpu_fields[DIRTYQUOTA_A_VCPU_MAX + 1] = {
 	[DIRTYQUOTA_A_VCPU_THROTTLED_NS] = VCPU(F_U64, throttled_ns),
 	[DIRTYQUOTA_A_VCPU_POOL_DRAWN] = VCPU(F_U64, pool_drawn),
 	[DIRTYQUOTA_A_VCPU_STOPPED] = VCPU(F_BOOL, stopped),
+	[DIRTYQUOTA_A_VCPU_PASS_BYTES] = VCPU(F_U64, pass_bytes),
+	[DIRTYQUOTA_A_VCPU_LAST_PASS_BYTES] = VCPU(F_U64, last_pass_bytes),
+	[DIRTYQUOTA_A_VCPU_KVM_BYTES] = VCPU(F_U64, kvm_bytes),
 };
 
 /*

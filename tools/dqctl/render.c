@@ -103,16 +103,24 @@ static void show_vm_header(FILE *f, const struct dq_vm *vm)
 		    dq_fmt_size(a, vm->bytes_unattributed));
 	if (VM_HAS(vm, DIRTY_LOGGING))
 		add(&l, "dirty logging %s", vm->dirty_logging ? "on" : "off");
+	if (VM_HAS(vm, HARVEST_AGE_NS))
+		add(&l, "%llu harvest%s, the last %s ago",
+		    (unsigned long long)vm->harvests,
+		    vm->harvests == 1 ? "" : "s",
+		    dq_fmt_duration(a, vm->harvest_age_ns));
 	if (VM_HAS(vm, ATTACHED))
 		add(&l, "%s%s", vm->attached ? "attached" : "not attached",
 		    vm->attached && vm->exit_allowed ?
 		    " (exit allowed)" : "");
 	print_line(f, &l);
+	if (VM_HAS(vm, HARVEST_AGE_NS))
+		fprintf(f, "  (a page counts once per harvest: PASS is since "
+			"the last harvest, LAST the pass before it)\n");
 }
 
 enum {
-	C_VCPU, C_ID, C_RATE, C_DIRTIED, C_LIMIT, C_USED, C_QUOTA, C_STOPS,
-	C_THROTTLED, C_STATE, C_NR
+	C_VCPU, C_ID, C_RATE, C_DIRTIED, C_PASS, C_LAST, C_KVM, C_LIMIT,
+	C_USED, C_QUOTA, C_STOPS, C_THROTTLED, C_STATE, C_NR
 };
 
 static const char *limit_str(char *buf, const struct dq_vcpu *v)
@@ -150,6 +158,11 @@ static void show_vcpu_row(struct dq_table *t, const struct dq_vcpu *v)
 		    dq_fmt_rate(s[C_RATE], v->dirty_rate) : "-";
 	c[C_DIRTIED] = opt_size(s[C_DIRTIED], VCPU_HAS(v, BYTES_DIRTIED),
 				v->bytes_dirtied);
+	c[C_PASS] = opt_size(s[C_PASS], VCPU_HAS(v, PASS_BYTES),
+			     v->pass_bytes);
+	c[C_LAST] = opt_size(s[C_LAST], VCPU_HAS(v, LAST_PASS_BYTES),
+			     v->last_pass_bytes);
+	c[C_KVM] = opt_size(s[C_KVM], VCPU_HAS(v, KVM_BYTES), v->kvm_bytes);
 	c[C_LIMIT] = limit_str(s[C_LIMIT], v);
 	c[C_USED] = opt_size(s[C_USED], VCPU_HAS(v, BYTES_INTERVAL),
 			     v->bytes_interval);
@@ -166,8 +179,8 @@ static void show_vcpu_row(struct dq_table *t, const struct dq_vcpu *v)
 void dq_render_show(FILE *f, const struct dq_vm *vms, size_t nr)
 {
 	static const char * const head[C_NR] = {
-		"VCPU", "ID", "DIRTY/S", "DIRTIED", "LIMIT", "USED", "QUOTA",
-		"STOPS", "THROTTLED", "STATE",
+		"VCPU", "ID", "DIRTY/S", "DIRTIED", "PASS", "LAST", "KVM",
+		"LIMIT", "USED", "QUOTA", "STOPS", "THROTTLED", "STATE",
 	};
 	size_t i, k;
 
@@ -183,7 +196,7 @@ void dq_render_show(FILE *f, const struct dq_vm *vms, size_t nr)
 		show_vm_header(f, &vms[i]);
 		if (!vms[i].nr_vcpu_entries)
 			continue;
-		dq_table_init(&t, C_NR, 0x1ef);	/* all but LIMIT and STATE */
+		dq_table_init(&t, C_NR, 0xf7f);	/* all but LIMIT and STATE */
 		dq_table_add(&t, head);
 		for (k = 0; k < vms[i].nr_vcpu_entries; k++)
 			show_vcpu_row(&t, &vms[i].vcpus[k]);
@@ -237,6 +250,12 @@ static void json_vcpu(struct dq_json *j, const struct dq_vcpu *v)
 		dq_json_u64(j, "pool_drawn", v->pool_drawn);
 	if (VCPU_HAS(v, STOPPED))
 		dq_json_bool(j, "stopped", v->stopped);
+	if (VCPU_HAS(v, KVM_BYTES))
+		dq_json_u64(j, "kvm_bytes", v->kvm_bytes);
+	if (VCPU_HAS(v, PASS_BYTES))
+		dq_json_u64(j, "pass_bytes", v->pass_bytes);
+	if (VCPU_HAS(v, LAST_PASS_BYTES))
+		dq_json_u64(j, "last_pass_bytes", v->last_pass_bytes);
 	dq_json_object_end(j);
 }
 
@@ -281,6 +300,10 @@ static void json_vm_members(struct dq_json *j, const struct dq_vm *vm,
 		dq_json_bool(j, "exit_allowed", vm->exit_allowed);
 	if (VM_HAS(vm, DIRTY_LOGGING))
 		dq_json_bool(j, "dirty_logging", vm->dirty_logging);
+	if (VM_HAS(vm, HARVESTS))
+		dq_json_u64(j, "harvests", vm->harvests);
+	if (VM_HAS(vm, HARVEST_AGE_NS))
+		dq_json_u64(j, "harvest_age_ns", vm->harvest_age_ns);
 }
 
 void dq_json_vm(struct dq_json *j, const struct dq_vm *vm)
@@ -426,9 +449,19 @@ static const struct dq_vcpu *find_prev(const struct dq_sample *prev,
 }
 
 enum {
-	T_VM, T_NAME, T_VCPU, T_MODE, T_RATE, T_LIMIT, T_THROTTLED, T_STOPS,
-	T_STATE, T_NR
+	T_VM, T_NAME, T_VCPU, T_MODE, T_RATE, T_LAST, T_KVM, T_LIMIT,
+	T_THROTTLED, T_STOPS, T_STATE, T_NR
 };
+
+/* KVM's share of the vCPU's count: "0.4%", or "-". */
+static const char *kvm_share(char *buf, const struct dq_vcpu *v)
+{
+	if (!VCPU_HAS(v, KVM_BYTES) || !v->bytes_dirtied)
+		return "-";
+	snprintf(buf, DQ_FMT_LEN, "%.1f%%",
+		 100.0 * v->kvm_bytes / v->bytes_dirtied);
+	return buf;
+}
 
 static void top_row(struct dq_table *t, const struct top_row *r,
 		    uint64_t dt_ns)
@@ -447,6 +480,9 @@ static void top_row(struct dq_table *t, const struct top_row *r,
 		    "-";
 	c[T_RATE] = VCPU_HAS(v, DIRTY_RATE) ?
 		    dq_fmt_rate(s[T_RATE], v->dirty_rate) : "-";
+	c[T_LAST] = opt_size(s[T_LAST], VCPU_HAS(v, LAST_PASS_BYTES),
+			     v->last_pass_bytes);
+	c[T_KVM] = kvm_share(s[T_KVM], v);
 	c[T_LIMIT] = VCPU_HAS(v, TRACKED) && !v->tracked ? "-" :
 		     limit_str(s[T_LIMIT], v);
 	c[T_THROTTLED] = "-";
@@ -472,8 +508,8 @@ void dq_render_top(FILE *f, const struct dq_sample *prev,
 		   const struct dq_sample *cur, size_t max_rows)
 {
 	static const char * const head[T_NR] = {
-		"VM", "NAME", "VCPU", "MODE", "DIRTY/S", "LIMIT", "THROTTLED",
-		"STOPS/S", "STATE",
+		"VM", "NAME", "VCPU", "MODE", "DIRTY/S", "LAST PASS", "KVM",
+		"LIMIT", "THROTTLED", "STOPS/S", "STATE",
 	};
 	uint64_t total = 0, dt = 0;
 	size_t i, k, n = 0, stopped = 0;
@@ -505,7 +541,8 @@ void dq_render_top(FILE *f, const struct dq_sample *prev,
 	fprintf(f, "dqctl top: %zu VM%s, %zu vCPU%s, %s dirtied, %zu stopped\n\n",
 		cur->nr, cur->nr == 1 ? "" : "s", n, n == 1 ? "" : "s",
 		dq_fmt_rate(rate, total), stopped);
-	dq_table_init(&t, T_NR, 0xd5);	/* VM, VCPU, DIRTY/S, THROTTLED, STOPS/S */
+	/* Right-aligned: VM, VCPU, DIRTY/S, LAST PASS, KVM, THROTTLED, STOPS/S */
+	dq_table_init(&t, T_NR, 0x375);
 	dq_table_add(&t, head);
 	for (i = 0; i < n; i++)
 		top_row(&t, &rows[i], dt);

@@ -19,6 +19,12 @@ const char dq_help_show[] =
 "number is an id if such a VM exists, else a PID.  Needs CAP_SYS_ADMIN,\n"
 "or membership of the group in " DQ_READ_GROUP_PATH ".\n"
 "\n"
+"With a dirty bitmap a page counts once per harvest of the log, so a guest\n"
+"that rewrites its pages shows 0 B/s between harvests: PASS and LAST are\n"
+"what each vCPU dirtied since the last harvest and in the pass before it.\n"
+"KVM is the part of a vCPU's count that KVM wrote itself (steal time,\n"
+"kvmclock, ...), which never stops it.\n"
+"\n"
 "  -j, --json   one JSON document (see dqctl(8))\n"
 "  -h, --help   this text\n";
 

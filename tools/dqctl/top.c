@@ -14,9 +14,10 @@
 const char dq_help_top[] =
 "Usage: dqctl top [-b] [-j] [-d DELAY] [-n ITERATIONS] [VM]\n"
 "\n"
-"Shows every vCPU (of every VM, or of VM) by dirty rate, with its limit,\n"
-"the share of time it was held back and how often it was stopped since\n"
-"the last refresh.  Runs until interrupted.  Needs what 'dqctl show' needs.\n"
+"Shows every vCPU (of every VM, or of VM) by dirty rate, with what it\n"
+"dirtied in its VM's last pass (between the last two harvests of a dirty\n"
+"bitmap), KVM's own share of its count, its limit, the share of time it\n"
+"was held back and how often it was stopped since the last refresh.  Runs until interrupted.  Needs what 'dqctl show' needs.\n"
 "\n"
 "  -b, --batch             no screen control, frames one after another\n"
 "                          (the default when the output is not a terminal)\n"

@@ -201,7 +201,16 @@
  *	BYTES_DIRTIED (u64): sum over its vCPUs; BYTES_UNATTRIBUTED (u64);
  *	ATTACHED (u8): a /dev/dirtyquota file is attached; EXIT_ALLOWED
  *	  (u8): it asked for DIRTYQUOTA_ATTACH_F_EXIT; DIRTY_LOGGING (u8):
- *	  dirty logging is on for at least one memslot.
+ *	  dirty logging is on for at least one memslot;
+ *	HARVESTS (u64): harvests of its dirty bitmap since it was tracked
+ *	  (KVM_GET_DIRTY_LOG; calls less than 100 ms apart, as a VMM makes
+ *	  for its memslots in turn, are one harvest), and once there was
+ *	  one, HARVEST_AGE_NS (u64): nanoseconds since the last.  With a
+ *	  bitmap a page counts once per harvest, so a guest that rewrites
+ *	  the same pages counts them right after a harvest and then nothing
+ *	  until the next: DIRTY_RATE falls to 0 in a long migration pass
+ *	  while the guest writes on; PASS_BYTES and LAST_PASS_BYTES of its
+ *	  vCPUs say what each pass took.
  *	Errors: ENOENT (no such VM).
  *
  * DIRTYQUOTA_CMD_VCPU_GET
@@ -221,7 +230,16 @@
  *	  interval; QUOTA (u64): may dirty this interval, pool draws
  *	  included; and always STOPS (u64), THROTTLED_NS (u64): time held
  *	  back, a stop still going on counted up to now, POOL_DRAWN (u64),
- *	  STOPPED (u8): held back right now.
+ *	  STOPPED (u8): held back right now; KVM_BYTES (u64): of
+ *	  BYTES_DIRTIED, KVM's own writes to the vCPU's PV pages (x86:
+ *	  steal time, kvmclock, PV EOI, async PF), which count but never
+ *	  stop it: exact with the dirty ring; with a bitmap, a page each
+ *	  time a harvest finds one of them dirty (with
+ *	  KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, a PV page that userspace did
+ *	  not clear between two harvests is counted at both); and once the
+ *	  VM's bitmap was harvested, PASS_BYTES (u64): of BYTES_DIRTIED,
+ *	  those since the last harvest, LAST_PASS_BYTES (u64): those between
+ *	  the last two (before the first, since tracking began).
  *	Errors: ENOENT (no such VM).
  *
  * DIRTYQUOTA_CMD_VM_SET (CAP_SYS_ADMIN)
@@ -431,6 +449,8 @@ enum {
 	DIRTYQUOTA_A_VM_EXIT_ALLOWED,
 	DIRTYQUOTA_A_VM_DIRTY_LOGGING,
 	DIRTYQUOTA_A_VM_MAX_STALL_NS,
+	DIRTYQUOTA_A_VM_HARVESTS,
+	DIRTYQUOTA_A_VM_HARVEST_AGE_NS,
 
 	__DIRTYQUOTA_A_VM_MAX,
 	DIRTYQUOTA_A_VM_MAX = (__DIRTYQUOTA_A_VM_MAX - 1)
@@ -452,6 +472,9 @@ enum {
 	DIRTYQUOTA_A_VCPU_THROTTLED_NS,
 	DIRTYQUOTA_A_VCPU_POOL_DRAWN,
 	DIRTYQUOTA_A_VCPU_STOPPED,
+	DIRTYQUOTA_A_VCPU_PASS_BYTES,
+	DIRTYQUOTA_A_VCPU_LAST_PASS_BYTES,
+	DIRTYQUOTA_A_VCPU_KVM_BYTES,
 
 	__DIRTYQUOTA_A_VCPU_MAX,
 	DIRTYQUOTA_A_VCPU_MAX = (__DIRTYQUOTA_A_VCPU_MAX - 1)

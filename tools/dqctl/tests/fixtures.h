@@ -18,30 +18,35 @@
 		 VM_BIT(POOL_CAP) | VM_BIT(BYTES_DIRTIED) |		      \
 		 VM_BIT(BYTES_UNATTRIBUTED) | VM_BIT(ATTACHED) |	      \
 		 VM_BIT(EXIT_ALLOWED) | VM_BIT(DIRTY_LOGGING) |		      \
-		 VM_BIT(MAX_STALL_NS))
+		 VM_BIT(MAX_STALL_NS) | VM_BIT(HARVESTS))
 
 /* What a vCPU always has; then the quota counters outside observe mode. */
 #define VCPU_BASE (VCPU_BIT(VM_ID) | VCPU_BIT(INDEX) | VCPU_BIT(ID) |	      \
 		   VCPU_BIT(TRACKED) | VCPU_BIT(BYTES_DIRTIED) |	      \
 		   VCPU_BIT(DIRTY_RATE) | VCPU_BIT(STOPS) |		      \
 		   VCPU_BIT(THROTTLED_NS) | VCPU_BIT(POOL_DRAWN) |	      \
-		   VCPU_BIT(STOPPED))
+		   VCPU_BIT(STOPPED) | VCPU_BIT(KVM_BYTES))
 #define VCPU_QUOTA (VCPU_BIT(BYTES_INTERVAL) | VCPU_BIT(QUOTA))
+/* Once the VM's dirty bitmap was harvested. */
+#define VCPU_PASS (VCPU_BIT(PASS_BYTES) | VCPU_BIT(LAST_PASS_BYTES))
 
 static struct dq_vcpu fx_vcpus1[] = {
-	{ .has = VCPU_BASE | VCPU_QUOTA, .vm_id = 3, .index = 0, .id = 0,
-	  .tracked = true, .bytes_dirtied = 1610612736ULL,
+	{ .has = VCPU_BASE | VCPU_QUOTA | VCPU_PASS, .vm_id = 3, .index = 0,
+	  .id = 0, .tracked = true, .bytes_dirtied = 1610612736ULL,
 	  .dirty_rate = 10485760, .bytes_interval = 204800, .quota = 262144,
-	  .stops = 12, .throttled_ns = 1200000000, .pool_drawn = 4096 },
-	{ .has = VCPU_BASE | VCPU_QUOTA | VCPU_BIT(RATE), .vm_id = 3,
-	  .index = 1, .id = 2, .tracked = true, .bytes_dirtied = 4096,
+	  .stops = 12, .throttled_ns = 1200000000, .pool_drawn = 4096,
+	  .kvm_bytes = 16777216, .pass_bytes = 33554432,
+	  .last_pass_bytes = 67108864 },
+	{ .has = VCPU_BASE | VCPU_QUOTA | VCPU_PASS | VCPU_BIT(RATE),
+	  .vm_id = 3, .index = 1, .id = 2, .tracked = true,
+	  .bytes_dirtied = 4096, .kvm_bytes = 4096,
 	  .dirty_rate = 0, .rate = 1048576, .bytes_interval = 0,
 	  .quota = 10485, .stopped = true, .stops = 1,
 	  .throttled_ns = 5000 },
 	{ .has = VCPU_BIT(VM_ID) | VCPU_BIT(INDEX) | VCPU_BIT(ID) |
 		 VCPU_BIT(TRACKED), .vm_id = 3, .index = 2, .id = 4 },
-	{ .has = VCPU_BASE | VCPU_QUOTA | VCPU_BIT(RATE), .vm_id = 3,
-	  .index = 3, .id = 6, .tracked = true, .bytes_dirtied = 0,
+	{ .has = VCPU_BASE | VCPU_QUOTA | VCPU_PASS | VCPU_BIT(RATE),
+	  .vm_id = 3, .index = 3, .id = 6, .tracked = true, .bytes_dirtied = 0,
 	  .rate = DIRTYQUOTA_UNLIMITED, .quota = DIRTYQUOTA_UNLIMITED },
 };
 
@@ -72,6 +77,9 @@ static void fx_vms(struct dq_vm *vms)
 	vms[0].exit_allowed = true;
 	vms[0].dirty_logging = true;
 	vms[0].max_stall_ns = 50000000;
+	vms[0].has |= VM_BIT(HARVEST_AGE_NS);
+	vms[0].harvests = 5;
+	vms[0].harvest_age_ns = 1200000000;
 	vms[0].vcpus = fx_vcpus1;
 	vms[0].nr_vcpu_entries = 4;
 

@@ -40,21 +40,22 @@ static void show_text(void **state)
 "vm 3: db \"primary\"\n"
 "  pid 1234 (qemu-system-x86), kvm-1234, 4 vCPUs\n"
 "  mode sleep, budget 100 MiB/s, interval 10.0 ms, max-stall 50.0 ms, pool on (512 KiB of 1.00 MiB)\n"
-"  dirtied 1.50 GiB, unattributed 12.0 KiB, dirty logging on, attached (exit allowed)\n"
+"  dirtied 1.50 GiB, unattributed 12.0 KiB, dirty logging on, 5 harvests, the last 1.20 s ago, attached (exit allowed)\n"
+"  (a page counts once per harvest: PASS is since the last harvest, LAST the pass before it)\n"
 "\n"
-"  VCPU  ID     DIRTY/S   DIRTIED  LIMIT          USED      QUOTA  STOPS  THROTTLED  STATE\n"
-"     0   0  10.0 MiB/s  1.50 GiB  share       200 KiB    256 KiB     12     1.20 s  -\n"
-"     1   2       0 B/s  4.00 KiB  1.00 MiB/s      0 B   10.2 KiB      1    5.00 us  stopped\n"
-"     2   4           -         -  -                 -          -      -          -  untracked\n"
-"     3   6       0 B/s       0 B  unlimited       0 B  unlimited      0       0 ns  -\n"
+"  VCPU  ID     DIRTY/S   DIRTIED      PASS      LAST       KVM  LIMIT          USED      QUOTA  STOPS  THROTTLED  STATE\n"
+"     0   0  10.0 MiB/s  1.50 GiB  32.0 MiB  64.0 MiB  16.0 MiB  share       200 KiB    256 KiB     12     1.20 s  -\n"
+"     1   2       0 B/s  4.00 KiB       0 B       0 B  4.00 KiB  1.00 MiB/s      0 B   10.2 KiB      1    5.00 us  stopped\n"
+"     2   4           -         -         -         -         -  -                 -          -      -          -  untracked\n"
+"     3   6       0 B/s       0 B       0 B       0 B       0 B  unlimited       0 B  unlimited      0       0 ns  -\n"
 "\n"
 "vm 7\n"
 "  pid 99, kvm-99, 1 vCPU\n"
 "  mode observe, budget unlimited, interval 10.0 ms, max-stall 100 ms, pool on\n"
 "  dirtied 999 B, unattributed 0 B, dirty logging off, not attached\n"
 "\n"
-"  VCPU  ID     DIRTY/S  DIRTIED  LIMIT  USED  QUOTA  STOPS  THROTTLED  STATE\n"
-"     0   0  2.00 KiB/s    999 B  share     -      -      0       0 ns  -\n");
+"  VCPU  ID     DIRTY/S  DIRTIED  PASS  LAST  KVM  LIMIT  USED  QUOTA  STOPS  THROTTLED  STATE\n"
+"     0   0  2.00 KiB/s    999 B     -     -  0 B  share     -      -      0       0 ns  -\n");
 }
 
 static void show_empty(void **state)
@@ -93,29 +94,33 @@ static void show_json(void **state)
 "\"pool_cap\":1048576,"
 "\"bytes_dirtied\":1610616832,\"bytes_unattributed\":12288,"
 "\"attached\":true,\"exit_allowed\":true,\"dirty_logging\":true,"
+"\"harvests\":5,\"harvest_age_ns\":1200000000,"
 "\"vcpus\":["
 "{\"index\":0,\"id\":0,\"tracked\":true,\"bytes_dirtied\":1610612736,"
 "\"dirty_rate\":10485760,\"share\":true,\"bytes_interval\":204800,"
 "\"quota\":262144,\"stops\":12,\"throttled_ns\":1200000000,"
-"\"pool_drawn\":4096,\"stopped\":false},"
+"\"pool_drawn\":4096,\"stopped\":false,\"kvm_bytes\":16777216,"
+"\"pass_bytes\":33554432,\"last_pass_bytes\":67108864},"
 "{\"index\":1,\"id\":2,\"tracked\":true,\"bytes_dirtied\":4096,"
 "\"dirty_rate\":0,\"share\":false,\"rate\":1048576,\"bytes_interval\":0,"
 "\"quota\":10485,\"stops\":1,\"throttled_ns\":5000,\"pool_drawn\":0,"
-"\"stopped\":true},"
+"\"stopped\":true,\"kvm_bytes\":4096,\"pass_bytes\":0,"
+"\"last_pass_bytes\":0},"
 "{\"index\":2,\"id\":4,\"tracked\":false},"
 "{\"index\":3,\"id\":6,\"tracked\":true,\"bytes_dirtied\":0,"
 "\"dirty_rate\":0,\"share\":false,\"rate\":null,\"bytes_interval\":0,"
 "\"quota\":null,\"stops\":0,\"throttled_ns\":0,\"pool_drawn\":0,"
-"\"stopped\":false}]},"
+"\"stopped\":false,\"kvm_bytes\":0,\"pass_bytes\":0,"
+"\"last_pass_bytes\":0}]},"
 "{\"id\":7,\"pid\":99,\"stats_id\":\"kvm-99\",\"nr_vcpus\":1,"
 "\"mode\":\"observe\",\"budget\":null,\"interval_ns\":10000000,"
 "\"max_stall_ns\":100000000,\"pool\":true,\"pool_level\":0,\"pool_cap\":0,"
 "\"bytes_dirtied\":999,"
 "\"bytes_unattributed\":0,\"attached\":false,\"exit_allowed\":false,"
-"\"dirty_logging\":false,"
+"\"dirty_logging\":false,\"harvests\":0,"
 "\"vcpus\":[{\"index\":0,\"id\":0,\"tracked\":true,\"bytes_dirtied\":999,"
 "\"dirty_rate\":2048,\"share\":true,\"stops\":0,\"throttled_ns\":0,"
-"\"pool_drawn\":0,\"stopped\":false}]}]}\n");
+"\"pool_drawn\":0,\"stopped\":false,\"kvm_bytes\":0}]}]}\n");
 }
 
 static void show_json_pretty(void **state)
@@ -141,6 +146,7 @@ static void show_json_pretty(void **state)
 "      \"attached\": false,\n"
 "      \"exit_allowed\": false,\n"
 "      \"dirty_logging\": false,\n"
+"      \"harvests\": 0,\n"
 "      \"vcpus\": []\n"
 "    }\n"
 "  ]\n"
@@ -224,12 +230,12 @@ static void top_first(void **state)
 	CHECK_OUTPUT(dq_render_top(f, NULL, &cur, 0),
 "dqctl top: 2 VMs, 5 vCPUs, 10.0 MiB/s dirtied, 1 stopped\n"
 "\n"
-"VM  NAME          VCPU  MODE        DIRTY/S  LIMIT       THROTTLED  STOPS/S  STATE\n"
-" 3  db \"primary\"     0  sleep    10.0 MiB/s  share               -        -  -\n"
-" 7  -                0  observe  2.00 KiB/s  share               -        -  -\n"
-" 3  db \"primary\"     1  sleep         0 B/s  1.00 MiB/s          -        -  stopped\n"
-" 3  db \"primary\"     2  sleep             -  -                   -        -  untracked\n"
-" 3  db \"primary\"     3  sleep         0 B/s  unlimited           -        -  -\n");
+"VM  NAME          VCPU  MODE        DIRTY/S  LAST PASS     KVM  LIMIT       THROTTLED  STOPS/S  STATE\n"
+" 3  db \"primary\"     0  sleep    10.0 MiB/s   64.0 MiB    1.0%  share               -        -  -\n"
+" 7  -                0  observe  2.00 KiB/s          -    0.0%  share               -        -  -\n"
+" 3  db \"primary\"     1  sleep         0 B/s        0 B  100.0%  1.00 MiB/s          -        -  stopped\n"
+" 3  db \"primary\"     2  sleep             -          -       -  -                   -        -  untracked\n"
+" 3  db \"primary\"     3  sleep         0 B/s        0 B       -  unlimited           -        -  -\n");
 }
 
 /* Rates since the last refresh; rows cut to the screen. */
@@ -248,10 +254,10 @@ static void top_deltas(void **state)
 	CHECK_OUTPUT(dq_render_top(f, &prev, &cur, 3),
 "dqctl top: 2 VMs, 5 vCPUs, 10.0 MiB/s dirtied, 1 stopped\n"
 "\n"
-"VM  NAME          VCPU  MODE        DIRTY/S  LIMIT       THROTTLED  STOPS/S  STATE\n"
-" 3  db \"primary\"     0  sleep    10.0 MiB/s  share           25.0%     10.0  -\n"
-" 7  -                0  observe  2.00 KiB/s  share            0.0%      0.0  -\n"
-" 3  db \"primary\"     1  sleep         0 B/s  1.00 MiB/s       0.0%      0.0  stopped\n");
+"VM  NAME          VCPU  MODE        DIRTY/S  LAST PASS     KVM  LIMIT       THROTTLED  STOPS/S  STATE\n"
+" 3  db \"primary\"     0  sleep    10.0 MiB/s   64.0 MiB    1.0%  share           25.0%     10.0  -\n"
+" 7  -                0  observe  2.00 KiB/s          -    0.0%  share            0.0%      0.0  -\n"
+" 3  db \"primary\"     1  sleep         0 B/s        0 B  100.0%  1.00 MiB/s       0.0%      0.0  stopped\n");
 }
 
 static void error_messages(void **state)
