@@ -73,7 +73,9 @@ mapfile -t touched < <(awk '
 
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp"/{include/uapi,arch/x86/include}
-tar -xJf "$tarball" -C "$out.tmp" --strip-components=1 \
+# Debian's tarball is xz in many blocks: decompress them on every CPU
+# (DKMS runs this on the host being installed, or in a slow guest).
+tar -I 'xz -T0' -xf "$tarball" -C "$out.tmp" --strip-components=1 \
 	"$top/arch/x86/kvm" "$top/virt/kvm" "${touched[@]/#/$top/}"
 
 for p in "$patches"/0*-*.patch; do

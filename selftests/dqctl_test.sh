@@ -286,10 +286,13 @@ check "follow --iface lo: every budget is half the rate, at least 64 KiB/s" \
 		  if (\$3 != want || (\$4 == \"true\") != m) bad++ }
 		END { exit bad > 0 }"' - "$(updates)"
 most=$(updates | awk '$1 > m { m = $1 } END { print m + 0 }')
-# Seen, not fast: an idle lo measures ~0, while the debug kernel under host
-# load peaked at 521760 B/s here, which failed a 512 KiB/s bound.
+# Seen, not fast: an idle lo measures ~0 (a few bytes a second at most),
+# while TCP over lo on the debug kernel (KASAN, lockdep, under emulation)
+# moved as little as 642 KB and 913 KB of the 10 MiB in two runs, peaking
+# at 91537 B/s, which failed a 128 KiB/s bound; 32 KiB/s is still far
+# above idle.
 check "lo's traffic was seen: up to $most B/s ($((tx1 - tx0)) bytes sent)" \
-	[ "$most" -gt $((128 * 1024)) ]
+	[ "$most" -gt $((32 * 1024)) ]
 check "no window holds more than lo sent in all" \
 	sh -c 'echo "$1" | awk -v all="$2" "
 		\$1 * \$2 / 1e9 > all + 1 { bad++ } END { exit bad > 0 }"' \
